@@ -1,0 +1,320 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One audit: which trees are walked, under which locks, and how findings
+ * are confirmed.
+ *
+ * A pass walks the kernel tree (init_mm) and every live user mm, each held
+ * by mmget_not_zero() and its mmap read lock, then judges the pages that
+ * no walk explained.  Pagetables change while a pass runs (fork, exit,
+ * munmap), and a page can look wrong for an instant, for instance between
+ * "PG_pinned cleared" and "made writable" when an exiting mm is unpinned.
+ * So a finding counts only if every one of XMA_PASSES passes, separated by
+ * an RCU grace period and a pause, sees it again.
+ */
+#include <linux/delay.h>
+#include <linux/ktime.h>
+#include <linux/mm.h>
+#include <linux/mmu_context.h>
+#include <linux/rcupdate.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/sort.h>
+#include <linux/vmalloc.h>
+#include <asm/xen/page.h>
+#include <xen/xen.h>
+#include <xen/xen-ops.h>
+#include "xen_mmu_audit.h"
+
+#define XMA_PASSES		3
+#define XMA_PASS_GAP_MS		20
+#define XMA_MAX_FINDINGS	4096
+
+/* As in arch/x86/xen/mmu_pv.c: just beyond the highest user address. */
+#define XMA_USER_LIMIT	((STACK_TOP_MAX + PGDIR_SIZE - 1) & PGDIR_MASK)
+
+struct xma_mm_ref {
+	struct mm_struct *mm;
+	struct xma_owner owner;
+};
+
+/* x86_64 PV: a pgd page's private field points to its user-mode pgd. */
+pgd_t *xma_user_pgd(pgd_t *pgd)
+{
+#ifdef CONFIG_X86_64
+	return (pgd_t *)page_private(virt_to_page(pgd));
+#else
+	return NULL;
+#endif
+}
+
+static int cmp_mm_ref(const void *a, const void *b)
+{
+	const struct xma_mm_ref *x = a, *y = b;
+
+	if (x->mm == y->mm)
+		return 0;
+	return x->mm < y->mm ? -1 : 1;
+}
+
+/*
+ * Take a reference on every live user mm (threads and CLONE_VM children
+ * share one: keep one reference each).  Exiting mms are skipped.
+ */
+static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
+{
+	unsigned int cap = 256, n, i, out;
+	struct task_struct *p, *t;
+	struct xma_mm_ref *refs;
+	bool full;
+
+	for (;;) {
+		refs = kvmalloc_array(cap, sizeof(*refs), GFP_KERNEL);
+		if (!refs)
+			return NULL;
+		n = 0;
+		full = false;
+		*skipped = 0;
+		rcu_read_lock();
+		for_each_process(p) {
+			for_each_thread(p, t) {
+				struct mm_struct *mm;
+
+				if (t->flags & PF_KTHREAD)
+					break;
+				task_lock(t);
+				mm = t->mm;
+				if (mm && n == cap)
+					full = true;
+				else if (mm && !mmget_not_zero(mm))
+					(*skipped)++;
+				else if (mm)
+					refs[n++].mm = mm;
+				task_unlock(t);
+				if (!mm && !full)
+					continue;
+				/* get_task_comm() takes the task lock */
+				if (mm && !full && refs[n - 1].mm == mm) {
+					refs[n - 1].owner.pid = task_tgid_nr(p);
+					get_task_comm(refs[n - 1].owner.comm, p);
+				}
+				break;
+			}
+			if (full)
+				break;
+		}
+		rcu_read_unlock();
+		if (!full)
+			break;
+		for (i = 0; i < n; i++)
+			mmput(refs[i].mm);
+		kvfree(refs);
+		cap *= 2;
+	}
+
+	sort(refs, n, sizeof(*refs), cmp_mm_ref, NULL);
+	for (i = 0, out = 0; i < n; i++) {
+		if (out && refs[out - 1].mm == refs[i].mm) {
+			mmput(refs[i].mm);
+			continue;
+		}
+		refs[out++] = refs[i];
+	}
+	*nr = out;
+	return refs;
+}
+
+/* Xen makes LDT pages read-only (set_aliased_prot); they are known. */
+static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
+{
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	struct ldt_struct *ldt;
+	unsigned long off, size;
+
+	down_read(&mm->context.ldt_usr_sem);
+	ldt = READ_ONCE(mm->context.ldt);
+	size = ldt ? (unsigned long)ldt->nr_entries * LDT_ENTRY_SIZE : 0;
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		void *va = (void *)ldt->entries + off;
+
+		xma_note_known_ro(p, is_vmalloc_addr(va) ? vmalloc_to_pfn(va) :
+				     PFN_DOWN(__pa(va)));
+	}
+	up_read(&mm->context.ldt_usr_sem);
+#endif
+}
+
+static void walk_tree(struct xma_tree *t, const struct xma_walk_ops *ops,
+		      pgd_t *pgd, unsigned int user_end)
+{
+	struct xma_walk w = { .ops = ops, .data = t, .irqs_off = t->user };
+	pgd_t *upgd = xma_user_pgd(pgd);
+
+	xma_check_root_pinned(t, pgd);
+	xma_walk_root(&w, XMA_LVL_PGD, pgd);
+	xma_walk_range(&w, pgd, 0, user_end);
+	/* The user pgd's user half mirrors the pgd's; the rest is its own. */
+	if (upgd) {
+		xma_walk_root(&w, XMA_LVL_USER_PGD, upgd);
+		xma_walk_range(&w, upgd, pgd_index(XMA_USER_LIMIT),
+			       PTRS_PER_PGD);
+	}
+}
+
+static void audit_user_mm(struct xma_pass *p, struct mm_struct *mm,
+			  const struct xma_owner *owner)
+{
+	struct xma_tree t = { .pass = p, .owner = *owner, .user = true };
+
+	note_ldt(p, mm);
+	if (mmap_read_lock_killable(mm)) {
+		p->mms_skipped++;
+		return;
+	}
+	/* The kernel half is init_mm's: walked once, with the kernel tree. */
+	walk_tree(&t, &xma_user_tree_ops, mm->pgd, pgd_index(XMA_USER_LIMIT));
+	mmap_read_unlock(mm);
+	p->mms_audited++;
+}
+
+/* Pagetables the kernel keeps for itself, beside init_mm. */
+static void audit_kernel_extras(struct xma_pass *p)
+{
+	struct xma_owner poking = { .comm = "poking_mm" };
+	struct xma_tree p2m = { .pass = p, .owner = { .comm = "p2m" } };
+	unsigned int i;
+
+	if (xma_kernel.poking_mm && *xma_kernel.poking_mm)
+		audit_user_mm(p, *xma_kernel.poking_mm, &poking);
+	for (i = 0; i < ARRAY_SIZE(xma_kernel.p2m_template_pte); i++)
+		if (xma_kernel.p2m_template_pte[i] &&
+		    *xma_kernel.p2m_template_pte[i])
+			xma_check_detached_table(&p2m, XMA_LVL_PTE,
+						 *xma_kernel.p2m_template_pte[i]);
+}
+
+static void pass_free(struct xma_pass *p)
+{
+	kvfree(p->pt_pages);
+	kvfree(p->ro_linear);
+	kvfree(p->ro_known);
+	kvfree(p->findings);
+	memset(p, 0, sizeof(*p));
+}
+
+static int pass_init(struct xma_pass *p)
+{
+	unsigned long longs;
+
+	memset(p, 0, sizeof(*p));
+	p->nr_pfns = xen_p2m_size;
+	longs = BITS_TO_LONGS(p->nr_pfns);
+	p->pt_pages = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	p->ro_linear = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	p->ro_known = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	p->max_findings = XMA_MAX_FINDINGS;
+	p->findings = kvcalloc(p->max_findings, sizeof(*p->findings),
+			       GFP_KERNEL);
+	if (!p->pt_pages || !p->ro_linear || !p->ro_known || !p->findings) {
+		pass_free(p);
+		return -ENOMEM;
+	}
+	p->initial_pt.first_pfn = PFN_DOWN(__pa(xen_start_info->pt_base));
+	p->initial_pt.frames = xen_start_info->nr_pt_frames;
+	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
+	return 0;
+}
+
+static int run_pass(struct xma_pass *p)
+{
+	struct xma_tree kernel = { .owner = { .comm = "init_mm" } };
+	unsigned int i, nr_mms, skipped;
+	struct xma_mm_ref *mms;
+	int ret;
+
+	ret = pass_init(p);
+	if (ret)
+		return ret;
+	mms = collect_mms(&nr_mms, &skipped);
+	if (!mms) {
+		pass_free(p);
+		return -ENOMEM;
+	}
+	p->mms_skipped = skipped;
+
+	kernel.pass = p;
+	walk_tree(&kernel, &xma_kernel_tree_ops, xma_kernel.init_mm->pgd,
+		  PTRS_PER_PGD);
+	audit_kernel_extras(p);
+	for (i = 0; i < nr_mms; i++) {
+		audit_user_mm(p, mms[i].mm, &mms[i].owner);
+		mmput(mms[i].mm);
+	}
+	kvfree(mms);
+
+	xma_check_initial_pt(p);
+	xma_check_ro_leaks(p);
+	return 0;
+}
+
+static bool same_finding(const struct xma_finding *a,
+			 const struct xma_finding *b)
+{
+	return a->kind == b->kind && a->pfn == b->pfn && a->level == b->level;
+}
+
+/* Keep in @keep only the findings @p has too. */
+static void confirm(struct xma_pass *keep, const struct xma_pass *p)
+{
+	unsigned int i, j, out = 0;
+
+	for (i = 0; i < keep->nr_findings; i++) {
+		for (j = 0; j < p->nr_findings; j++)
+			if (same_finding(&keep->findings[i], &p->findings[j]))
+				break;
+		if (j < p->nr_findings)
+			keep->findings[out++] = keep->findings[i];
+	}
+	keep->nr_findings = out;
+}
+
+int xma_audit(struct xma_result *res)
+{
+	struct xma_pass next;
+	u64 start = ktime_get_ns();
+	unsigned int i, seen;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->audited = true;
+	res->mode = "xen-pv";
+	ret = run_pass(&res->pass);
+	if (ret)
+		return ret;
+	res->passes = 1;
+	seen = res->pass.nr_findings;
+
+	while (res->pass.nr_findings && res->passes < XMA_PASSES) {
+		synchronize_rcu();
+		msleep(XMA_PASS_GAP_MS);
+		ret = run_pass(&next);
+		if (ret)
+			return ret;
+		res->passes++;
+		seen += next.nr_findings;
+		confirm(&res->pass, &next);
+		res->pass.lost_findings = next.lost_findings;
+		pass_free(&next);
+	}
+
+	res->unconfirmed = seen - res->passes * res->pass.nr_findings;
+	for (i = 0; i < res->pass.nr_findings; i++)
+		res->violations[res->pass.findings[i].kind]++;
+	res->duration_ns = ktime_get_ns() - start;
+	return 0;
+}
+
+void xma_result_free(struct xma_result *res)
+{
+	pass_free(&res->pass);
+}

@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The checks: what the walker shows is judged against what Xen PV needs.
+ *
+ * 1. writable pagetable page: every page of a live (so pinned) tree must be
+ *    read-only in the linear map, or Xen could not have pinned it.
+ * 2. pin mismatch: every page of a live tree must have PG_pinned, the flag
+ *    the pv-mmu code uses to choose hypercalls over plain writes.
+ * 3. RO leak: a linear-map page that is read-only but is no pagetable page
+ *    and has no other known reason to be read-only.
+ * 4. Xen's initial pagetable (start_info pt_base, nr_pt_frames): each frame
+ *    is either still a pagetable page or writable again.
+ *
+ * A table that a concurrent munmap unlinks and releases looks wrong for a
+ * moment; such a finding is dropped when its link is gone (xma_walk).
+ */
+#include <linux/mm.h>
+#include <linux/string.h>
+#include <asm/xen/page.h>
+#include <xen/xen.h>
+#include <xen/xen-ops.h>
+#include <xen/interface/xen.h>
+#include "xen_mmu_audit.h"
+
+static void add_finding(struct xma_pass *p, enum xma_kind kind,
+			enum xma_level level, unsigned long pfn,
+			const struct xma_owner *owner, const char *reason)
+{
+	struct xma_finding *f;
+
+	if (p->nr_findings == p->max_findings) {
+		p->lost_findings++;
+		return;
+	}
+	f = &p->findings[p->nr_findings++];
+	f->kind = kind;
+	f->level = level;
+	f->pfn = pfn;
+	f->mfn = pfn_to_mfn(pfn);
+	f->reason = reason;
+	if (owner)
+		f->owner = *owner;
+	else
+		memset(&f->owner, 0, sizeof(f->owner));
+}
+
+/* The linear-map pte of @pfn: false if it has none. */
+bool xma_linear_pte(unsigned long pfn, bool *writable)
+{
+	unsigned int level;
+	pte_t *ptep, pte;
+
+	if (!pfn_valid(pfn) || PageHighMem(pfn_to_page(pfn)))
+		return false;
+	ptep = lookup_address((unsigned long)__va(PFN_PHYS(pfn)), &level);
+	if (!ptep)
+		return false;
+	pte = READ_ONCE(*ptep);
+	if (!pte_present(pte))
+		return false;
+	*writable = pte_write(pte);
+	return true;
+}
+
+static void note_table(struct xma_walk *w, enum xma_level level,
+		       unsigned long pfn)
+{
+	struct xma_tree *t = w->data;
+	struct xma_pass *p = t->pass;
+	bool writable, mapped, pinned;
+	struct page *page;
+
+	p->visited[level]++;
+	if (pfn < p->nr_pfns)
+		__set_bit(pfn, p->pt_pages);
+	if (!pfn_valid(pfn))
+		return;
+
+	page = pfn_to_page(pfn);
+	pinned = PagePinned(page);
+	mapped = xma_linear_pte(pfn, &writable);
+	if (pinned && !(mapped && writable))
+		return;
+
+	/* Judge the table only if it is still part of the tree. */
+	if (t->user && !xma_walk_link_intact(w)) {
+		p->raced++;
+		return;
+	}
+	if (mapped && writable)
+		add_finding(p, XMA_WRITABLE_PT, level, pfn, &t->owner,
+			    "pagetable page is writable in the linear map");
+	if (!pinned)
+		add_finding(p, XMA_PIN_MISMATCH, level, pfn, &t->owner,
+			    "PG_pinned clear on a page of a pinned tree");
+}
+
+/* Every live tree is pinned: its root says so by PG_pinned. */
+void xma_check_root_pinned(struct xma_tree *t, pgd_t *pgd)
+{
+	unsigned long pfn = PFN_DOWN(__pa(pgd));
+
+	if (!PagePinned(virt_to_page(pgd)))
+		add_finding(t->pass, XMA_PIN_MISMATCH, XMA_LVL_PGD, pfn,
+			    &t->owner, "pgd of a live mm is not pinned");
+}
+
+/*
+ * A pinned pagetable page that no tree links (yet): judged as a tree page,
+ * so it must be read-only and have PG_pinned.
+ */
+void xma_check_detached_table(struct xma_tree *t, enum xma_level level,
+			      void *table)
+{
+	struct xma_walk w = { .ops = &xma_user_tree_ops, .data = t };
+
+	xma_walk_root(&w, level, table);
+}
+
+void xma_note_known_ro(struct xma_pass *p, unsigned long pfn)
+{
+	if (pfn < p->nr_pfns)
+		__set_bit(pfn, p->ro_known);
+}
+
+static bool in_linear_map(unsigned long va, unsigned long pfn,
+			  unsigned long nr_pfns)
+{
+	return va >= PAGE_OFFSET &&
+	       (va - PAGE_OFFSET) >> PAGE_SHIFT < nr_pfns &&
+	       (va - PAGE_OFFSET) >> PAGE_SHIFT == pfn;
+}
+
+/*
+ * Kernel leaves tell which pfns are read-only in the linear map, and which
+ * have a read-only mapping elsewhere (kernel text and rodata, module and
+ * BPF code, the GDT in cpu_entry_area): set_memory_ro() and Xen's
+ * set_aliased_prot() make the linear alias follow those, so they are known.
+ */
+static void note_kernel_leaf(struct xma_walk *w, unsigned long va,
+			     unsigned long pfn, unsigned long size,
+			     bool writable)
+{
+	struct xma_tree *t = w->data;
+	struct xma_pass *p = t->pass;
+	unsigned long n;
+
+	if (writable)
+		return;
+	for (n = 0; n < size >> PAGE_SHIFT; n++, pfn++, va += PAGE_SIZE) {
+		if (pfn >= p->nr_pfns)
+			break;
+		if (in_linear_map(va, pfn, p->nr_pfns))
+			__set_bit(pfn, p->ro_linear);
+		else
+			__set_bit(pfn, p->ro_known);
+	}
+}
+
+const struct xma_walk_ops xma_kernel_tree_ops = {
+	.table = note_table,
+	.leaf = note_kernel_leaf,
+};
+
+const struct xma_walk_ops xma_user_tree_ops = {
+	.table = note_table,
+};
+
+static bool in_initial_pt(const struct xma_pass *p, unsigned long pfn)
+{
+	return pfn >= p->initial_pt.first_pfn &&
+	       pfn < p->initial_pt.first_pfn + p->initial_pt.frames;
+}
+
+static bool in_initial_p2m(unsigned long pfn)
+{
+	return pfn >= xen_start_info->first_p2m_pfn &&
+	       pfn < xen_start_info->first_p2m_pfn +
+		     xen_start_info->nr_p2m_frames;
+}
+
+static const char *ro_leak_reason(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	if (in_initial_p2m(pfn))
+		return "read-only, no pagetable page: in the p2m frame range";
+	if (PageReserved(page))
+		return "read-only, no pagetable page: reserved page";
+	if (PageBuddy(page))
+		return "read-only, no pagetable page: free page";
+	return "read-only, no pagetable page, no read-only alias";
+}
+
+/* Runs after every tree was walked: needs pt_pages complete. */
+void xma_check_ro_leaks(struct xma_pass *p)
+{
+	unsigned long pfn;
+	bool writable;
+
+	for_each_set_bit(pfn, p->ro_linear, p->nr_pfns) {
+		if (test_bit(pfn, p->pt_pages) || test_bit(pfn, p->ro_known) ||
+		    in_initial_pt(p, pfn))
+			continue;
+		/* Still read-only now, not just while being unpinned? */
+		if (!xma_linear_pte(pfn, &writable) || writable)
+			continue;
+		add_finding(p, XMA_RO_LEAK, XMA_LVL_NONE, pfn, NULL,
+			    ro_leak_reason(pfn));
+	}
+}
+
+/* What became of the pagetable Xen built for the guest at start of day. */
+void xma_check_initial_pt(struct xma_pass *p)
+{
+	struct xma_initial_pt *ipt = &p->initial_pt;
+	unsigned long pfn;
+	bool writable;
+
+	for (pfn = ipt->first_pfn; pfn < ipt->first_pfn + ipt->frames; pfn++) {
+		if (pfn < p->nr_pfns && test_bit(pfn, p->pt_pages)) {
+			ipt->in_use++;
+		} else if (!xma_linear_pte(pfn, &writable)) {
+			ipt->unmapped++;
+		} else if (!writable) {
+			ipt->stranded++;
+			add_finding(p, XMA_INITIAL_PT, XMA_LVL_NONE, pfn, NULL,
+				    "initial pagetable frame: no pagetable page, still read-only");
+		} else if (PagePinned(pfn_to_page(pfn))) {
+			ipt->stranded++;
+			add_finding(p, XMA_INITIAL_PT, XMA_LVL_NONE, pfn, NULL,
+				    "initial pagetable frame: no pagetable page, PG_pinned set");
+		} else {
+			ipt->released++;
+		}
+	}
+}

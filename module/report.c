@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The report: /sys/kernel/debug/xen_mmu_audit.  Every open for reading runs
+ * a fresh audit; reads print it (format in README, version first).  Writes
+ * take one command: "limit=N" (findings listed, 0..4096) or "verbose=0|1"
+ * (1 also lists Xen's initial pagetable frames).  Anything else is refused
+ * with -EINVAL and changes nothing.
+ */
+#include <linux/debugfs.h>
+#include <linux/fs.h>
+#include <linux/kernel.h>
+#include <linux/mutex.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+#include <xen/xen.h>
+#include <xen/xen-ops.h>
+#include <asm/xen/page.h>
+#include "xen_mmu_audit.h"
+
+#define XMA_CMD_MAX	32
+
+static struct dentry *xma_file;
+static DEFINE_MUTEX(xma_settings_lock);
+static unsigned int xma_limit = 100;
+static bool xma_verbose;
+
+static const char * const level_names[] = {
+	[XMA_LVL_PGD] = "pgd",
+	[XMA_LVL_USER_PGD] = "user_pgd",
+	[XMA_LVL_P4D] = "p4d",
+	[XMA_LVL_PUD] = "pud",
+	[XMA_LVL_PMD] = "pmd",
+	[XMA_LVL_PTE] = "pte",
+	[XMA_LVL_NONE] = "none",
+};
+
+static const char * const kind_names[] = {
+	[XMA_WRITABLE_PT] = "writable_pt",
+	[XMA_PIN_MISMATCH] = "pin_mismatch",
+	[XMA_RO_LEAK] = "ro_leak",
+	[XMA_INITIAL_PT] = "initial_pt",
+};
+
+const char *xma_level_name(enum xma_level level)
+{
+	return level_names[level];
+}
+
+const char *xma_kind_name(enum xma_kind kind)
+{
+	return kind_names[kind];
+}
+
+struct xma_open {
+	struct xma_result res;
+	unsigned int limit;
+	bool verbose;
+};
+
+static void show_initial_pt_frames(struct seq_file *m, struct xma_pass *p)
+{
+	unsigned long pfn;
+	bool writable;
+
+	for (pfn = p->initial_pt.first_pfn;
+	     pfn < p->initial_pt.first_pfn + p->initial_pt.frames; pfn++) {
+		const char *fate = "unmapped";
+
+		if (pfn < p->nr_pfns && test_bit(pfn, p->pt_pages))
+			fate = "pagetable";
+		else if (xma_linear_pte(pfn, &writable))
+			fate = writable ? "writable" : "read-only";
+		seq_printf(m, "initial_pt_frame: pfn=0x%lx mfn=0x%lx %s\n",
+			   pfn, pfn_to_mfn(pfn), fate);
+	}
+}
+
+static int xma_show(struct seq_file *m, void *v)
+{
+	struct xma_open *o = m->private;
+	struct xma_result *r = &o->res;
+	struct xma_pass *p = &r->pass;
+	unsigned int i, listed;
+	u64 total = 0;
+
+	seq_printf(m, "xen_mmu_audit-format: %d\n", XMA_FORMAT_VERSION);
+	seq_printf(m, "mode: %s\n", r->mode);
+	if (!r->audited) {
+		seq_puts(m, "audited: no\n");
+		seq_puts(m, "reason: not a Xen PV guest: no pagetable protections to judge\n");
+		return 0;
+	}
+	for (i = 0; i < XMA_NR_KINDS; i++)
+		total += r->violations[i];
+	seq_puts(m, "audited: yes\n");
+	seq_printf(m, "result: %s\n", total ? "violations" : "clean");
+	for (i = 0; i < XMA_NR_LEVELS; i++)
+		seq_printf(m, "visited_%s: %llu\n", level_names[i],
+			   p->visited[i]);
+	for (i = 0; i < XMA_NR_KINDS; i++)
+		seq_printf(m, "violations_%s: %llu\n", kind_names[i],
+			   r->violations[i]);
+	seq_printf(m, "violations_total: %llu\n", total);
+	seq_printf(m, "mms_audited: %u\n", p->mms_audited);
+	seq_printf(m, "mms_skipped: %u\n", p->mms_skipped);
+	seq_printf(m, "initial_pt_frames: %u\n", p->initial_pt.frames);
+	seq_printf(m, "initial_pt_in_use: %u\n", p->initial_pt.in_use);
+	seq_printf(m, "initial_pt_released: %u\n", p->initial_pt.released);
+	seq_printf(m, "initial_pt_stranded: %u\n", p->initial_pt.stranded);
+	seq_printf(m, "initial_pt_unmapped: %u\n", p->initial_pt.unmapped);
+	seq_printf(m, "passes: %u\n", r->passes);
+	seq_printf(m, "unconfirmed: %u\n", r->unconfirmed);
+	seq_printf(m, "raced: %u\n", p->raced);
+	seq_printf(m, "findings_lost: %u\n", p->lost_findings);
+	seq_printf(m, "audit_ns: %llu\n", r->duration_ns);
+
+	seq_printf(m, "limit: %u\n", o->limit);
+	seq_printf(m, "verbose: %d\n", o->verbose);
+	listed = min(o->limit, p->nr_findings);
+	seq_printf(m, "findings_listed: %u\n", listed);
+	for (i = 0; i < listed; i++) {
+		struct xma_finding *f = &p->findings[i];
+
+		seq_printf(m, "finding: kind=%s level=%s pfn=0x%lx mfn=0x%lx ",
+			   kind_names[f->kind], level_names[f->level], f->pfn,
+			   f->mfn);
+		if (f->owner.pid)
+			seq_printf(m, "owner=%d:%s", f->owner.pid,
+				   f->owner.comm);
+		else
+			seq_printf(m, "owner=%s",
+				   f->owner.comm[0] ? f->owner.comm : "-");
+		seq_printf(m, " reason=%s\n", f->reason);
+	}
+	if (o->verbose)
+		show_initial_pt_frames(m, p);
+	return 0;
+}
+
+static int xma_open(struct inode *inode, struct file *file)
+{
+	struct xma_open *o;
+	int ret;
+
+	/* A write-only open gives a command: no audit needed. */
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+
+	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	if (!o)
+		return -ENOMEM;
+	mutex_lock(&xma_settings_lock);
+	o->limit = xma_limit;
+	o->verbose = xma_verbose;
+	mutex_unlock(&xma_settings_lock);
+
+	if (xen_pv_domain()) {
+		ret = xma_audit(&o->res);
+	} else {
+		o->res.mode = xen_domain() ? "xen-hvm" : "native";
+		ret = 0;
+	}
+	if (!ret)
+		ret = single_open(file, xma_show, o);
+	if (ret) {
+		xma_result_free(&o->res);
+		kfree(o);
+	}
+	return ret;
+}
+
+static int xma_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct xma_open *o;
+
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	o = m->private;
+	xma_result_free(&o->res);
+	kfree(o);
+	return single_release(inode, file);
+}
+
+/* Parse one command; 0 and the new settings, or -EINVAL. */
+static int parse_command(char *cmd, unsigned int *limit, bool *verbose)
+{
+	if (!strncmp(cmd, "limit=", 6))
+		return kstrtouint(cmd + 6, 10, limit) || *limit > 4096 ?
+		       -EINVAL : 0;
+	if (!strncmp(cmd, "verbose=", 8))
+		return kstrtobool(cmd + 8, verbose) ? -EINVAL : 0;
+	return -EINVAL;
+}
+
+static ssize_t xma_write(struct file *file, const char __user *ubuf,
+			 size_t len, loff_t *ppos)
+{
+	char cmd[XMA_CMD_MAX + 1];
+	unsigned int limit;
+	bool verbose;
+	int ret;
+
+	if (len == 0 || len > XMA_CMD_MAX)
+		return -EINVAL;
+	if (copy_from_user(cmd, ubuf, len))
+		return -EFAULT;
+	cmd[len] = '\0';
+	if (cmd[len - 1] == '\n')
+		cmd[len - 1] = '\0';
+	if (strlen(cmd) != strcspn(cmd, " \t\n"))
+		return -EINVAL;
+
+	mutex_lock(&xma_settings_lock);
+	limit = xma_limit;
+	verbose = xma_verbose;
+	ret = parse_command(cmd, &limit, &verbose);
+	if (!ret) {
+		xma_limit = limit;
+		xma_verbose = verbose;
+	}
+	mutex_unlock(&xma_settings_lock);
+	return ret ? ret : len;
+}
+
+static const struct file_operations xma_fops = {
+	.owner = THIS_MODULE,
+	.open = xma_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.write = xma_write,
+	.release = xma_release,
+};
+
+int xma_report_init(void)
+{
+	/* Root only; 0600 rather than 0400 because it takes commands. */
+	xma_file = debugfs_create_file("xen_mmu_audit", 0600, NULL, NULL,
+				       &xma_fops);
+	return IS_ERR(xma_file) ? PTR_ERR(xma_file) : 0;
+}
+
+void xma_report_exit(void)
+{
+	debugfs_remove(xma_file);
+}

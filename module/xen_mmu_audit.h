@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * xen_mmu_audit: runtime audit of pagetable-page protections in a Xen PV
+ * guest.  Shared definitions of the walker, the checks and the report.
+ */
+#ifndef XEN_MMU_AUDIT_H
+#define XEN_MMU_AUDIT_H
+
+#include <linux/types.h>
+#include <linux/sched.h>
+#include <asm/pgtable.h>
+
+#define XMA_FORMAT_VERSION	1
+
+enum xma_level {
+	XMA_LVL_PGD,
+	XMA_LVL_USER_PGD,	/* x86_64 PV: the pgd Xen uses in user mode */
+	XMA_LVL_P4D,
+	XMA_LVL_PUD,
+	XMA_LVL_PMD,
+	XMA_LVL_PTE,
+	XMA_NR_LEVELS,
+	XMA_LVL_NONE = XMA_NR_LEVELS,	/* a finding about a page, not a table */
+};
+
+enum xma_kind {
+	XMA_WRITABLE_PT,	/* pagetable page writable in the linear map */
+	XMA_PIN_MISMATCH,	/* PG_pinned disagrees with its tree */
+	XMA_RO_LEAK,		/* read-only for no known reason */
+	XMA_INITIAL_PT,		/* Xen's initial pagetable frame left behind */
+	XMA_NR_KINDS,
+};
+
+struct xma_owner {
+	pid_t pid;			/* 0 for init_mm */
+	char comm[TASK_COMM_LEN];
+};
+
+struct xma_finding {
+	enum xma_kind kind;
+	enum xma_level level;
+	unsigned long pfn;
+	unsigned long mfn;
+	struct xma_owner owner;
+	const char *reason;
+};
+
+struct xma_initial_pt {
+	unsigned long first_pfn;
+	unsigned int frames;
+	unsigned int in_use;		/* still a page of a walked pagetable */
+	unsigned int released;		/* writable again */
+	unsigned int stranded;		/* read-only or pinned, no pagetable */
+	unsigned int unmapped;		/* not in the linear map */
+};
+
+/* One pass over all pagetables: what was seen and what is wrong. */
+struct xma_pass {
+	unsigned long nr_pfns;		/* pfns the bitmaps cover */
+	unsigned long *pt_pages;	/* page of a walked pagetable */
+	unsigned long *ro_linear;	/* linear-map pte present, read-only */
+	unsigned long *ro_known;	/* known reason to be read-only */
+
+	u64 visited[XMA_NR_LEVELS];
+	unsigned int mms_audited;
+	unsigned int mms_skipped;
+	unsigned int raced;		/* table unlinked while being judged */
+	struct xma_initial_pt initial_pt;
+
+	struct xma_finding *findings;
+	unsigned int nr_findings;
+	unsigned int max_findings;
+	unsigned int lost_findings;	/* beyond max_findings */
+};
+
+/* The result of one audit, as the report prints it. */
+struct xma_result {
+	bool audited;
+	const char *mode;
+	struct xma_pass pass;		/* the confirming pass */
+	u64 violations[XMA_NR_KINDS];
+	unsigned int unconfirmed;	/* seen in one pass only */
+	unsigned int passes;
+	u64 duration_ns;
+};
+
+/* walker.c: read-only walk of one pagetable tree */
+struct xma_walk;
+
+struct xma_walk_ops {
+	/* A pagetable page of @level; xma_walk_link_intact() may follow. */
+	void (*table)(struct xma_walk *w, enum xma_level level,
+		      unsigned long pfn);
+	/* A present leaf mapping (NULL: do not descend into pte pages). */
+	void (*leaf)(struct xma_walk *w, unsigned long va, unsigned long pfn,
+		     unsigned long size, bool writable);
+};
+
+struct xma_walk {
+	const struct xma_walk_ops *ops;
+	void *data;
+	bool irqs_off;		/* user tables: freed under mmap_read_lock */
+	/* The entry linking the table being visited, and its value then. */
+	void *link;
+	u64 link_val;
+};
+
+void xma_walk_root(struct xma_walk *w, enum xma_level level, pgd_t *pgd);
+void xma_walk_range(struct xma_walk *w, pgd_t *pgd, unsigned int first,
+		    unsigned int end);
+bool xma_walk_link_intact(struct xma_walk *w);
+
+/* checks.c: judging what the walker finds */
+struct xma_tree {
+	struct xma_pass *pass;
+	struct xma_owner owner;
+	bool user;
+};
+
+extern const struct xma_walk_ops xma_kernel_tree_ops;
+extern const struct xma_walk_ops xma_user_tree_ops;
+void xma_check_root_pinned(struct xma_tree *t, pgd_t *pgd);
+void xma_check_detached_table(struct xma_tree *t, enum xma_level level,
+			      void *table);
+void xma_note_known_ro(struct xma_pass *p, unsigned long pfn);
+void xma_check_ro_leaks(struct xma_pass *p);
+void xma_check_initial_pt(struct xma_pass *p);
+bool xma_linear_pte(unsigned long pfn, bool *writable);
+
+/* audit.c: which trees, in which order, under which locks */
+int xma_audit(struct xma_result *res);
+void xma_result_free(struct xma_result *res);
+pgd_t *xma_user_pgd(pgd_t *pgd);
+
+/* main.c: kernel-owned pagetables, found by symbol at load time */
+struct xma_kernel_tables {
+	struct mm_struct *init_mm;
+	struct mm_struct **poking_mm;	/* x86 text_poke's pinned mm */
+	pte_t **p2m_template_pte[2];	/* p2m.c's spare pinned pte pages */
+};
+
+extern struct xma_kernel_tables xma_kernel;
+
+/* report.c: debugfs file */
+int xma_report_init(void);
+void xma_report_exit(void);
+const char *xma_level_name(enum xma_level level);
+const char *xma_kind_name(enum xma_kind kind);
+
+/* plant.c: negative control */
+void xma_plant_exit(void);
+
+#endif /* XEN_MMU_AUDIT_H */

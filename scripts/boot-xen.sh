@@ -1,0 +1,76 @@
+#!/bin/bash
+# Boot Xen under QEMU (TCG) with a Linux PV dom0 and an initramfs; keep the
+# serial log.  QEMU is killed after a hard timeout.
+#
+#   boot-xen.sh [options] KERNEL INITRAMFS LOG
+#     --mem SIZE        dom0 memory (default 512M)
+#     --vcpus N         dom0 vcpus, also QEMU's CPUs (default 2)
+#     --timeout SEC     hard limit for the whole boot (default 600)
+#     --xen-args ARGS   more Xen command line
+#     --kernel-args A   more dom0 command line
+#     --xen FILE        Xen ELF or .gz (default /boot/xen-4.17-amd64.gz)
+#
+# The log ends with a line "XMA-HOST: ..." saying how QEMU ended.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mem=512M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--mem) mem=$2; shift 2 ;;
+	--vcpus) vcpus=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--xen-args) xen_args=$2; shift 2 ;;
+	--kernel-args) kernel_args=$2; shift 2 ;;
+	--xen) xen=$2; shift 2 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 3 ] || die "usage: boot-xen.sh [options] KERNEL INITRAMFS LOG"
+kernel=$1 initramfs=$2 logf=$3
+need_file "$kernel"
+need_file "$initramfs"
+need_file "$xen" "install xen-hypervisor-4.17-amd64"
+[[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
+[[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"
+[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
+# QEMU splits -initrd at commas: no commas in paths or arguments.
+case "$kernel$initramfs$kernel_args" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
+
+# QEMU's multiboot loader wants Xen as a plain ELF.
+xen_elf=$xen
+if [[ "$xen" == *.gz ]]; then
+	xen_elf=$XMA_CACHE/xen/$(basename "$xen" .gz)
+	if [ ! -f "$xen_elf" ] || [ "$xen" -nt "$xen_elf" ]; then
+		mkdir -p "$(dirname "$xen_elf")"
+		zcat "$xen" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf"
+	fi
+fi
+
+# Host memory: dom0 plus room for Xen itself.
+mem_mb=${mem%[MG]}
+[[ "$mem" == *G ]] && mem_mb=$((mem_mb * 1024))
+host_mb=$((mem_mb + 512))
+
+# smap=0 smep=0: under TCG, dom0 dies at its first exception bounce otherwise.
+xen_cmd="console=com1 com1=115200,8n1 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
+xen_cmd+=" loglvl=all guest_loglvl=all smap=0 smep=0 $xen_args"
+linux_cmd="console=hvc0 $kernel_args"
+
+mkdir -p "$(dirname "$logf")"
+: > "$logf"
+log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
+set +e
+timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
+	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio \
+	-kernel "$xen_elf" -append "$xen_cmd" \
+	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
+rc=$?
+set -e
+if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+	printf '\nXMA-HOST: timeout after %ss\n' "$timeout" >> "$logf"
+else
+	printf '\nXMA-HOST: qemu exited with status %s\n' "$rc" >> "$logf"
+fi
+exit 0

@@ -1,0 +1,30 @@
+#!/bin/bash
+# Build one guest: the kernel tree with the first COUNT patches of its
+# series, the module and the kselftest against it, and the initramfs.
+#
+#   build-guest.sh TREE COUNT OUT_DIR
+#
+# Writes OUT_DIR/{bzImage,xen_mmu_audit.ko,initramfs.cpio.gz}.  COUNT is a
+# number or "all".  The kernel is built in one build directory per tree
+# (under the cache), so that moving between patch counts is incremental.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:?usage: build-guest.sh TREE COUNT OUT_DIR}
+count=${2:?usage: build-guest.sh TREE COUNT OUT_DIR}
+out=${3:?usage: build-guest.sh TREE COUNT OUT_DIR}
+here=$(dirname "$0")
+build=$XMA_CACHE/build/$(basename "$tree")
+
+"$here/apply-series.sh" "$tree" "$("$here/series-dir.sh" "$tree")" "$count"
+"$here/configure-kernel.sh" "$tree" "$build" "$XMA_TOP/Kconfig.fragment" ${XMA_EXTRA_FRAGMENT:+"$XMA_EXTRA_FRAGMENT"}
+log "building kernel in $build"
+"$here/build-kernel.sh" "$tree" "$build"
+mkdir -p "$out"
+"$here/build-module.sh" "$build" "$out/module"
+"$here/build-selftests.sh" "$tree" "$out/selftests"
+cp "$build/arch/x86/boot/bzImage" "$out/bzImage"
+cp "$out/module/xen_mmu_audit.ko" "$out/xen_mmu_audit.ko"
+"$here/make-initramfs.sh" "$out/initramfs.cpio.gz" "$out/xen_mmu_audit.ko" "$out/selftests"
+git -C "$tree" log --oneline xma-pristine..HEAD > "$out/patches.txt"
+log "guest ready in $out ($(wc -l < "$out/patches.txt") patches)"

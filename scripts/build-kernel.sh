@@ -1,0 +1,22 @@
+#!/bin/bash
+# Build a configured kernel out of tree, through ccache.
+#
+#   build-kernel.sh TREE BUILD_DIR
+#
+# Builds bzImage and modules (the latter writes Module.symvers, which
+# out-of-tree modules need).  $XMA_KERNEL_TARGETS overrides the targets.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:?usage: build-kernel.sh TREE BUILD_DIR}
+build=${2:?usage: build-kernel.sh TREE BUILD_DIR}
+need_file "$build/.config" "configure it with configure-kernel.sh"
+export ARCH=${ARCH:-x86_64}
+export CCACHE_DIR=${CCACHE_DIR:-$XMA_CACHE/ccache}
+read -r -a targets <<< "${XMA_KERNEL_TARGETS:-bzImage modules}"
+
+# A fixed build stamp keeps init/version.o (and so vmlinux) reproducible.
+export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2000-01-01}
+export KBUILD_BUILD_USER=xma KBUILD_BUILD_HOST=xma
+
+make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" -j"$(jobs)" "${targets[@]}"

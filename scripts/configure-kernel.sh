@@ -1,0 +1,51 @@
+#!/bin/bash
+# Configure a kernel build directory: tinyconfig plus Kconfig fragments,
+# merged with the tree's scripts/kconfig/merge_config.sh, then check that
+# every option the fragments ask for really landed in .config.
+#
+#   configure-kernel.sh TREE BUILD_DIR FRAGMENT...
+#
+# .config is only replaced when its contents change, so that an unchanged
+# configuration does not force a rebuild.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+[ $# -ge 3 ] || die "usage: configure-kernel.sh TREE BUILD_DIR FRAGMENT..."
+tree=$1 build=$2
+shift 2
+frags=()
+for f in "$@"; do
+	need_file "$f"
+	frags+=("$(realpath "$f")")
+done
+need_file "$tree/scripts/kconfig/merge_config.sh"
+export ARCH=${ARCH:-x86_64}
+
+mkdir -p "$build"
+tmp=$build/.xma-config
+rm -rf "$tmp"
+mkdir -p "$tmp"
+make -s -C "$tree" O="$tmp" tinyconfig >/dev/null
+(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$tmp" "$tmp/.config" "${frags[@]}" >/dev/null)
+make -s -C "$tree" O="$tmp" olddefconfig >/dev/null
+
+missing=()
+for f in "${frags[@]}"; do
+	while read -r line; do
+		if [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+			grep -qxF "$line" "$tmp/.config" || missing+=("$line")
+		elif [[ "$line" =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+			! grep -q "^${BASH_REMATCH[1]}=" "$tmp/.config" || missing+=("$line")
+		fi
+	done < "$f"
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	printf '  %s\n' "${missing[@]}" >&2
+	die "these options did not land in .config (unmet dependencies?)"
+fi
+
+if ! cmp -s "$tmp/.config" "$build/.config"; then
+	cp "$tmp/.config" "$build/.config"
+	log "$build/.config updated"
+fi
+rm -rf "$tmp"

@@ -1,0 +1,66 @@
+#!/bin/sh
+# /init of the test initramfs (busybox sh).  What it does is chosen by
+# xma.mode= on the kernel command line:
+#   test   load the module, run the kselftest, print its TAP (default)
+#   audit  load the module, print /sys/kernel/debug/xen_mmu_audit
+#   plant  as test, with the module's planted findings on from load time
+#   panic  exit, so that the kernel panics (a negative control)
+#   hang   never power off (a negative control)
+# Output between XMA-*-BEGIN/END markers is what the host reads.
+
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mount -t debugfs debugfs /sys/kernel/debug
+
+mode="test"
+# shellcheck disable=SC2013 # the command line is one line of words
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in xma.mode=*) mode=${arg#xma.mode=} ;; esac
+done
+echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
+
+load_module() {
+	if ! insmod /xen_mmu_audit.ko "$@"; then
+		echo "XMA-INIT: insmod xen_mmu_audit.ko failed"
+		return 1
+	fi
+}
+
+run_kselftest() {
+	echo "XMA-TAP-BEGIN"
+	/selftests/xen_mmu_audit_test 2>&1
+	echo "XMA-KSFT-EXIT: $?"
+	echo "XMA-TAP-END"
+}
+
+case "$mode" in
+test)
+	load_module && run_kselftest
+	;;
+plant)
+	load_module plant=1 && run_kselftest
+	;;
+audit)
+	if load_module; then
+		echo "XMA-AUDIT-BEGIN"
+		cat /sys/kernel/debug/xen_mmu_audit
+		echo "XMA-AUDIT-END"
+	fi
+	;;
+panic)
+	echo "XMA-INIT: exiting init on purpose"
+	exit 1
+	;;
+hang)
+	echo "XMA-INIT: hanging on purpose"
+	while :; do sleep 3600; done
+	;;
+*)
+	echo "XMA-INIT: unknown xma.mode=$mode"
+	;;
+esac
+echo "XMA-INIT: done, powering off"
+poweroff -f

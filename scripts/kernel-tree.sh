@@ -1,0 +1,60 @@
+#!/bin/bash
+# Prepare a kernel tree for the series: a git repository under the cache
+# whose first commit (tag xma-pristine) is the tree as it was given.
+#
+#   kernel-tree.sh [SRC]     prints the prepared tree's path on stdout
+#
+# SRC (or $KERNEL_SRC) is any kernel tree on disk; it is copied, never
+# changed.  Without one, Debian's linux-source-6.12 package is unpacked.
+# An existing copy is reused; XMA_REFRESH=1 makes it anew.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+src=${1:-${KERNEL_SRC:-}}
+trees=$XMA_CACHE/trees
+mkdir -p "$trees"
+
+if [ -z "$src" ]; then
+	tarball=$(find /usr/src -maxdepth 1 -name 'linux-source-6.12*.tar.xz' | sort | tail -n 1)
+	[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz (run scripts/install-deps.sh)"
+	name=$(basename "$tarball" .tar.xz)
+	tree=$trees/$name
+	# A new package version gets a tree of its own.
+	stamp=$(stat -c %Y "$tarball")
+else
+	if [ ! -f "$src/Makefile" ] || [ ! -d "$src/arch/x86" ]; then
+		die "$src: not a kernel tree (no Makefile or arch/x86)"
+	fi
+	src=$(cd "$src" && pwd)
+	name=$(basename "$src")-$(echo "$src" | md5sum | cut -c1-8)
+	tree=$trees/$name
+	stamp=src
+fi
+
+if [ -d "$tree/.git" ] && [ "${XMA_REFRESH:-0}" != 1 ] &&
+   [ "$(cat "$tree/.git/xma-stamp" 2>/dev/null)" = "$stamp" ] &&
+   git -C "$tree" rev-parse -q --verify xma-pristine >/dev/null; then
+	echo "$tree"
+	exit 0
+fi
+
+log "preparing $tree"
+rm -rf "$tree" "$tree.tmp"
+mkdir -p "$tree.tmp"
+if [ -z "$src" ]; then
+	tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+else
+	rsync -a --exclude=/.git "$src/" "$tree.tmp/"
+fi
+
+git -C "$tree.tmp" init -q
+git -C "$tree.tmp" config user.name "xen-mmu-audit harness"
+git -C "$tree.tmp" config user.email "harness@xen-mmu-audit.invalid"
+git -C "$tree.tmp" config gc.auto 0
+# The tree is recorded exactly as given: ignore rules do not apply.
+git -C "$tree.tmp" add -A -f .
+git -C "$tree.tmp" commit -q -m "pristine tree: ${src:-$name}"
+git -C "$tree.tmp" tag xma-pristine
+echo "$stamp" > "$tree.tmp/.git/xma-stamp"
+mv "$tree.tmp" "$tree"
+echo "$tree"

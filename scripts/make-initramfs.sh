@@ -1,0 +1,30 @@
+#!/bin/bash
+# Pack the guest initramfs: static busybox, guest-init.sh as /init, the
+# module and the kselftest binaries.
+#
+#   make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
+ko=${2:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
+tests=${3:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
+need_file "$ko"
+need_file "$tests/xen_mmu_audit_test"
+busybox=$(command -v busybox || true)
+if [ -z "$busybox" ] || ! file -L "$busybox" | grep -q 'statically linked'; then
+	die "need a static busybox (Debian: busybox-static)"
+fi
+
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+mkdir -p "$stage"/{bin,dev,proc,sys,tmp,selftests}
+cp "$busybox" "$stage/bin/busybox"
+ln -s busybox "$stage/bin/sh"
+cp "$XMA_TOP/scripts/guest-init.sh" "$stage/init"
+chmod 755 "$stage/init"
+cp "$ko" "$stage/xen_mmu_audit.ko"
+find "$tests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/selftests/" \;
+
+mkdir -p "$(dirname "$out")"
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -n > "$out"

@@ -1,0 +1,76 @@
+#!/bin/bash
+# The test command: everything, in one run.
+#
+#   scripts/run-tests.sh            (KERNEL_SRC=<tree> for another tree)
+#
+# 1. static: shellcheck of scripts/
+# 2. before: the pristine tree as a Xen PV dom0; its audit is printed and
+#    saved (this leg fails only on a crash: unpatched kernels have findings)
+# 3. the harness's negative controls (test-harness.sh)
+# 4. after: each prefix of the series (1, 1-2, ..., all; XMA_BISECT=0 for
+#    the whole series only) as dom0: the kselftest must pass
+# Ends with a line "N passed, N failed"; exits non-zero on any failure.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+"$here/install-deps.sh"
+start=$(date +%s)
+passed=0 failed=0 summary=()
+result() {
+	if [ "$2" = 0 ]; then
+		passed=$((passed + 1)); summary+=("PASS  $1")
+	else
+		failed=$((failed + 1)); summary+=("FAIL  $1")
+	fi
+}
+
+echo "== static checks"
+rc=0; shellcheck -x "$XMA_TOP"/scripts/*.sh || rc=$?
+result "shellcheck scripts/" $rc
+
+tree=$("$here/kernel-tree.sh")
+series=$("$here/series-dir.sh" "$tree")
+n=0
+[ -f "$series/series" ] && n=$(grep -cv '^\s*\(#\|$\)' "$series/series" || true)
+name=$(basename "$tree")
+out=$XMA_CACHE/out/$name
+logs=$XMA_CACHE/logs/$name
+results=$XMA_CACHE/results/$name
+mkdir -p "$logs" "$results"
+
+echo "== before: $name, pristine"
+"$here/build-guest.sh" "$tree" 0 "$out/p0"
+"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=audit" \
+	"$out/p0/bzImage" "$out/p0/initramfs.cpio.gz" "$logs/p0-audit.log"
+rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit.txt" \
+	"$logs/p0-audit.log" || rc=$?
+result "before: pristine $name boots, audit printed" $rc
+
+echo "== harness negative controls"
+rc=0; "$here/test-harness.sh" "$out/p0" || rc=$?
+result "harness negative controls" $rc
+
+first=1
+[ "${XMA_BISECT:-1}" = 1 ] || first=$n
+[ "$n" -gt 0 ] || first=0
+for k in $(seq "$first" "$n"); do
+	echo "== after: $name + $k of $n patches"
+	rc=0; "$here/build-guest.sh" "$tree" "$k" "$out/p$k" || rc=$?
+	if [ $rc -eq 0 ]; then
+		"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=audit" \
+			"$out/p$k/bzImage" "$out/p$k/initramfs.cpio.gz" "$logs/p$k-audit.log"
+		"$here/verdict.sh" --audit-only --save-audit "$results/p$k-audit.txt" \
+			"$logs/p$k-audit.log" >/dev/null || true
+		"$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=test" \
+			"$out/p$k/bzImage" "$out/p$k/initramfs.cpio.gz" "$logs/p$k-test.log"
+		"$here/verdict.sh" "$logs/p$k-test.log" || rc=$?
+	fi
+	result "after: $name + $k of $n patches: kselftest under Xen" $rc
+done
+
+echo
+echo "== summary ($(($(date +%s) - start)) s; logs in $logs, audits in $results)"
+printf '  %s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,77 @@
+#!/bin/bash
+# Negative controls of the harness itself: each must make the verdict fail,
+# for the right reason.
+#
+#   test-harness.sh GUEST_DIR
+#
+# GUEST_DIR is a build-guest.sh output.  Three boots: an init that exits
+# (kernel panic), an init that never powers off (timeout), and the module
+# loaded with its planted findings (kselftest reports "not ok").  Before
+# them, verdict.sh is checked on small made-up logs.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+guest=${1:?usage: test-harness.sh GUEST_DIR}
+here=$(dirname "$0")
+logs=$XMA_CACHE/logs/harness
+mkdir -p "$logs"
+failed=0
+
+# expect_fail NAME LOG PATTERN [verdict options]: verdict fails, saying PATTERN.
+expect_fail() {
+	local name=$1 logf=$2 pattern=$3 out
+	shift 3
+	if out=$("$here/verdict.sh" "$@" "$logf" 2>&1); then
+		echo "not ok - $name: verdict passed"
+		failed=1
+	elif ! grep -q -- "$pattern" <<< "$out"; then
+		echo "not ok - $name: verdict failed, but not for '$pattern':"
+		echo "    ${out//$'\n'/$'\n'    }"
+		failed=1
+	else
+		echo "ok - $name: verdict fails ($pattern)"
+	fi
+}
+
+expect_pass() {
+	local name=$1 logf=$2
+	if "$here/verdict.sh" "$logf" >/dev/null 2>&1; then
+		echo "ok - $name: verdict passes"
+	else
+		echo "not ok - $name: verdict failed"
+		failed=1
+	fi
+}
+
+# Made-up logs: the parser's own cases.
+tap() {
+	printf 'XMA-TAP-BEGIN\nTAP version 13\n%s\nXMA-KSFT-EXIT: %s\nXMA-TAP-END\nXMA-HOST: qemu exited with status 0\n' "$1" "$2"
+}
+tap $'1..2\nok 1 a\nok 2 b' 0 > "$logs/good.log"
+expect_pass "made-up passing log" "$logs/good.log"
+tap $'1..2\nok 1 a\nnot ok 2 b' 1 > "$logs/notok.log"
+expect_fail "made-up not ok" "$logs/notok.log" "not ok"
+tap $'ok 1 a\nok 2 b' 0 > "$logs/noplan.log"
+expect_fail "made-up missing plan" "$logs/noplan.log" "no TAP plan"
+tap $'1..3\nok 1 a\nok 2 b' 0 > "$logs/short.log"
+expect_fail "made-up short run" "$logs/short.log" "plan says 3"
+tap $'1..1\nok 1 a # SKIP not here' 4 > "$logs/skip.log"
+expect_fail "made-up skip" "$logs/skip.log" "skipped"
+{ tap $'1..1\nok 1 a' 0; echo "WARNING: CPU: 0 PID: 1 at mm/foo.c:1"; } > "$logs/warn.log"
+expect_fail "made-up WARNING" "$logs/warn.log" "crash"
+echo "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." > "$logs/xen.log"
+expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
+
+# Real boots.
+"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=panic" \
+	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/panic.log"
+expect_fail "init that exits" "$logs/panic.log" "Kernel panic"
+"$here/boot-xen.sh" --timeout 60 --kernel-args "xma.mode=hang" \
+	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/hang.log"
+expect_fail "guest that never powers off" "$logs/hang.log" "timeout"
+"$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant" \
+	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/plant.log"
+expect_fail "kselftest with planted findings" "$logs/plant.log" "not ok"
+
+[ $failed -eq 0 ] || die "a negative control did not fail as it should"
+log "all negative controls fail as they should"

@@ -1,0 +1,79 @@
+#!/bin/bash
+# Judge a guest's serial log.
+#
+#   verdict.sh [--audit-only] [--save-audit FILE] LOG
+#
+# Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, Xen reporting a
+# crashed domain, and (unless --audit-only) a missing or incomplete TAP plan,
+# any "not ok", any SKIP, or a non-zero kselftest exit.  With --audit-only
+# it needs the printed audit instead of TAP.  Prints the TAP summary (or the
+# audit) and where the full log is; exits 0 only on a pass.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+audit_only=0 save=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--audit-only) audit_only=1; shift ;;
+	--save-audit) save=$2; shift 2 ;;
+	-*) die "unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only] [--save-audit FILE] LOG"
+logf=$1
+need_file "$logf"
+
+clean=$(mktemp)
+trap 'rm -f "$clean"' EXIT
+tr -d '\r' < "$logf" > "$clean"
+
+fail=()
+# Lines between two markers, marker lines excluded.
+block() {
+	awk -v b="$1" -v e="$2" '$0 ~ e { on = 0 } on { print } $0 ~ b { on = 1 }' "$clean"
+}
+
+grep -q '^XMA-HOST: timeout' "$clean" && fail+=("timeout: $(grep -m1 '^XMA-HOST: timeout' "$clean")")
+crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP'
+if grep -Eq "$crash_re" "$clean"; then
+	fail+=("guest or Xen crash:")
+	while read -r l; do fail+=("    $l"); done < <(grep -E -m5 "$crash_re" "$clean")
+fi
+
+if [ $audit_only -eq 1 ]; then
+	audit=$(block '^XMA-AUDIT-BEGIN' '^XMA-AUDIT-END')
+	if [ -z "$audit" ]; then
+		fail+=("no audit output (XMA-AUDIT-BEGIN/END) in the log")
+	else
+		echo "$audit"
+		[ -z "$save" ] || { mkdir -p "$(dirname "$save")"; echo "$audit" > "$save"; }
+	fi
+else
+	tap=$(block '^XMA-TAP-BEGIN' '^XMA-TAP-END')
+	if [ -z "$tap" ]; then
+		fail+=("no TAP output (XMA-TAP-BEGIN/END): the kselftest never ran")
+	else
+		plan=$(echo "$tap" | sed -n 's/^1\.\.\([0-9][0-9]*\)$/\1/p' | head -n 1)
+		results=$(echo "$tap" | grep -E '^(not )?ok [0-9]+' || true)
+		nres=$(echo "$results" | grep -c . || true)
+		nfail=$(echo "$results" | grep -c '^not ok' || true)
+		nskip=$(echo "$results" | grep -ci '# *SKIP' || true)
+		rc=$(echo "$tap" | sed -n 's/^XMA-KSFT-EXIT: //p')
+		echo "$results"
+		echo "$tap" | grep -E '^# (Totals|PASSED|FAILED)' || true
+		[ -n "$plan" ] || fail+=("no TAP plan (1..N)")
+		[ -z "$plan" ] || [ "$nres" -eq "$plan" ] || fail+=("plan says $plan tests, $nres reported")
+		[ "$nfail" -eq 0 ] || fail+=("$nfail test(s) not ok")
+		[ "$nskip" -eq 0 ] || fail+=("$nskip test(s) skipped: under Xen PV every test must run")
+		[ "$rc" = 0 ] || fail+=("kselftest exit status ${rc:-missing}")
+	fi
+fi
+
+echo "full log: $logf"
+if [ ${#fail[@]} -gt 0 ]; then
+	echo "verdict: FAIL"
+	printf '  %s\n' "${fail[@]}"
+	exit 1
+fi
+echo "verdict: PASS"
