@@ -90,14 +90,15 @@ fail:
 	return ret;
 }
 
+/* Strictly "0" or "1" (and a newline): kstrtobool() takes "yes!" too. */
 static int plant_set(const char *val, const struct kernel_param *kp)
 {
 	bool want;
-	int ret;
+	int ret = 0;
 
-	ret = kstrtobool(val, &want);
-	if (ret)
-		return ret;
+	if (!sysfs_streq(val, "0") && !sysfs_streq(val, "1"))
+		return -EINVAL;
+	want = sysfs_streq(val, "1");
 	mutex_lock(&plant_lock);
 	if (want && !planted)
 		ret = plant();
