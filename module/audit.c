@@ -18,6 +18,7 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/smp.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -144,6 +145,35 @@ static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
 #endif
 }
 
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+/*
+ * An LDT stays read-only until its mm is freed (destroy_context), which a
+ * CPU that still has the mm loaded, lazily, can put off for a long time
+ * after the last task of the mm is gone.  Each CPU reports the LDT of the
+ * mm it has loaded: while it runs this, it cannot drop that mm, and an
+ * LDT being replaced is not freed before every CPU of the mm answered the
+ * flush_ldt IPI.  CPUs answer at once: bits are set atomically.
+ */
+static void note_loaded_ldt(void *data)
+{
+	struct mm_struct *mm = current->active_mm;
+	struct xma_pass *p = data;
+	struct ldt_struct *ldt;
+	unsigned long off, size;
+
+	ldt = mm ? READ_ONCE(mm->context.ldt) : NULL;
+	size = ldt ? (unsigned long)ldt->nr_entries * LDT_ENTRY_SIZE : 0;
+	for (off = 0; off < size; off += PAGE_SIZE) {
+		void *va = (void *)ldt->entries + off;
+		unsigned long pfn = is_vmalloc_addr(va) ? vmalloc_to_pfn(va) :
+				    PFN_DOWN(__pa(va));
+
+		if (pfn < p->nr_pfns)
+			set_bit(pfn, p->ro_known);
+	}
+}
+#endif
+
 static void walk_tree(struct xma_tree *t, const struct xma_walk_ops *ops,
 		      pgd_t *pgd, unsigned int user_end)
 {
@@ -252,6 +282,9 @@ static int run_pass(struct xma_pass *p)
 	}
 	kvfree(mms);
 
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	on_each_cpu(note_loaded_ldt, p, 1);
+#endif
 	xma_check_initial_pt(p);
 	xma_check_ro_leaks(p);
 	return 0;

@@ -74,7 +74,7 @@ static int plant(void)
 		goto fail;
 	unpinned_pt = virt_to_page(ptep);
 	if (!PagePinned(unpinned_pt)) {
-		pr_err("xen_mmu_audit: kernel pte page not pinned: refusing to plant\n");
+		pr_err("xen_mmu_audit: kernel pte page not pinned: no negative control\n");
 		goto fail;
 	}
 	ret = set_linear_ro(ro_page, true);

@@ -132,7 +132,8 @@ static int xma_show(struct seq_file *m, void *v)
 		else
 			seq_printf(m, "owner=%s",
 				   f->owner.comm[0] ? f->owner.comm : "-");
-		seq_printf(m, " reason=%s\n", f->reason);
+		seq_printf(m, " flags=%pGp reason=%s\n", &f->page_flags,
+			   f->reason);
 	}
 	if (o->verbose)
 		show_initial_pt_frames(m, p);

@@ -41,6 +41,7 @@ struct xma_finding {
 	enum xma_level level;
 	unsigned long pfn;
 	unsigned long mfn;
+	unsigned long page_flags;	/* when found */
 	struct xma_owner owner;
 	const char *reason;
 };

@@ -13,5 +13,6 @@ export ARCH=${ARCH:-x86_64}
 
 mkdir -p "$out/src"
 rsync -a --delete --exclude='*.o' --exclude='*.ko' "$XMA_TOP/module/" "$out/src/"
-make -s -C "$build" M="$out/src" W=1 modules
+# W=1 and -Werror: the module builds warning-free, or not at all.
+make -s -C "$build" M="$out/src" W=1 KCFLAGS=-Werror modules
 cp "$out/src/xen_mmu_audit.ko" "$out/"

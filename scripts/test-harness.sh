@@ -59,6 +59,15 @@ tap $'1..1\nok 1 a # SKIP not here' 4 > "$logs/skip.log"
 expect_fail "made-up skip" "$logs/skip.log" "skipped"
 { tap $'1..1\nok 1 a' 0; echo "WARNING: CPU: 0 PID: 1 at mm/foo.c:1"; } > "$logs/warn.log"
 expect_fail "made-up WARNING" "$logs/warn.log" "crash"
+tap $'1..2\nnot ok 1 global.idle_no_findings\nok 2 b' 1 > "$logs/known.log"
+expect_fail "made-up known findings, not tolerated" "$logs/known.log" "not ok"
+if "$here/verdict.sh" --tolerate-findings "$logs/known.log" >/dev/null 2>&1; then
+	echo "ok - made-up known findings: tolerated when asked"
+else
+	echo "not ok - made-up known findings: not tolerated when asked"
+	failed=1
+fi
+expect_fail "made-up other failure, tolerating findings" "$logs/notok.log" "not ok" --tolerate-findings
 echo "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." > "$logs/xen.log"
 expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
 

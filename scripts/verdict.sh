@@ -1,26 +1,32 @@
 #!/bin/bash
 # Judge a guest's serial log.
 #
-#   verdict.sh [--audit-only] [--save-audit FILE] LOG
+#   verdict.sh [--audit-only] [--save-audit FILE] [--tolerate-findings] LOG
 #
 # Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, Xen reporting a
 # crashed domain, and (unless --audit-only) a missing or incomplete TAP plan,
 # any "not ok", any SKIP, or a non-zero kselftest exit.  With --audit-only
 # it needs the printed audit instead of TAP.  Prints the TAP summary (or the
 # audit) and where the full log is; exits 0 only on a pass.
+#
+# --tolerate-findings is for a kernel known to carry findings that a later
+# patch fixes: "not ok" of the tests that count findings at idle and under
+# the storm is then reported but tolerated; every other test must pass.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-audit_only=0 save=
+audit_only=0 save='' tolerate=0
+tolerated_re='^not ok [0-9]+ [a-z_.]*(idle_no_findings|storm_no_findings)$'
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--audit-only) audit_only=1; shift ;;
+	--tolerate-findings) tolerate=1; shift ;;
 	--save-audit) save=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only] [--save-audit FILE] LOG"
+[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only] [--save-audit FILE] [--tolerate-findings] LOG"
 logf=$1
 need_file "$logf"
 
@@ -35,7 +41,7 @@ block() {
 }
 
 grep -q '^XMA-HOST: timeout' "$clean" && fail+=("timeout: $(grep -m1 '^XMA-HOST: timeout' "$clean")")
-crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP'
+crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP'
 if grep -Eq "$crash_re" "$clean"; then
 	fail+=("guest or Xen crash:")
 	while read -r l; do fail+=("    $l"); done < <(grep -E -m5 "$crash_re" "$clean")
@@ -58,15 +64,21 @@ else
 		results=$(echo "$tap" | grep -E '^(not )?ok [0-9]+' || true)
 		nres=$(echo "$results" | grep -c . || true)
 		nfail=$(echo "$results" | grep -c '^not ok' || true)
+		ntol=0
+		if [ $tolerate -eq 1 ]; then
+			ntol=$(echo "$results" | grep -Ec "$tolerated_re" || true)
+			[ "$ntol" -eq 0 ] || echo "tolerated: $ntol test(s) failing on known findings"
+		fi
 		nskip=$(echo "$results" | grep -ci '# *SKIP' || true)
 		rc=$(echo "$tap" | sed -n 's/^XMA-KSFT-EXIT: //p')
 		echo "$results"
 		echo "$tap" | grep -E '^# (Totals|PASSED|FAILED)' || true
 		[ -n "$plan" ] || fail+=("no TAP plan (1..N)")
 		[ -z "$plan" ] || [ "$nres" -eq "$plan" ] || fail+=("plan says $plan tests, $nres reported")
-		[ "$nfail" -eq 0 ] || fail+=("$nfail test(s) not ok")
+		[ "$nfail" -eq "$ntol" ] || fail+=("$((nfail - ntol)) test(s) not ok")
 		[ "$nskip" -eq 0 ] || fail+=("$nskip test(s) skipped: under Xen PV every test must run")
-		[ "$rc" = 0 ] || fail+=("kselftest exit status ${rc:-missing}")
+		[ "$rc" = 0 ] || { [ "$ntol" -gt 0 ] && [ "$nfail" -eq "$ntol" ] && [ "$rc" = 1 ]; } ||
+			fail+=("kselftest exit status ${rc:-missing}")
 	fi
 fi
 

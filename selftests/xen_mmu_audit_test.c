@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,14 +26,15 @@
 
 #define AUDIT_FILE	"/sys/kernel/debug/xen_mmu_audit"
 #define PLANT_PARAM	"/sys/module/xen_mmu_audit/parameters/plant"
-#define AUDIT_MAX	(1 << 20)
+#define AUDIT_MAX	(1024 * 1024)
 #define STORM_SECONDS	6
 #define STORM_AUDITORS	2
 
 static const char *const kinds[] = {
 	"writable_pt", "pin_mismatch", "ro_leak", "initial_pt",
 };
-#define NR_KINDS	(sizeof(kinds) / sizeof(kinds[0]))
+
+#define NR_KINDS	ARRAY_SIZE(kinds)
 
 struct audit {
 	char *text;
@@ -85,7 +87,7 @@ static int audit_read(struct audit *a)
 	p = strstr(a->text, "\nmode: ");
 	if (!p || sscanf(p, "\nmode: %31s", a->mode) != 1)
 		return -EPROTO;
-	a->audited = strstr(a->text, "\naudited: yes\n") != NULL;
+	a->audited = !!strstr(a->text, "\naudited: yes\n");
 	if (!a->audited)
 		return strstr(a->text, "\naudited: no\n") ? 0 : -EPROTO;
 
@@ -116,16 +118,24 @@ static void audit_free(struct audit *a)
 	a->text = NULL;
 }
 
-/* Skip unless the audit runs here: the module is loaded on Xen PV. */
-#define REQUIRE_AUDIT(_metadata, a) do {				\
-	int __ret = audit_read(a);					\
-	if (__ret == -ENOENT)						\
-		SKIP(return, AUDIT_FILE " missing: xen_mmu_audit not loaded"); \
-	ASSERT_EQ(0, __ret) TH_LOG("cannot read " AUDIT_FILE ": %s",	\
-				   strerror(-__ret));			\
-	if (!(a)->audited)						\
-		SKIP(return, "not a Xen PV guest (mode: %s)", (a)->mode); \
-} while (0)
+/*
+ * Read an audit if there is one to read: 0, 1 if the test must be skipped
+ * (*why says why), or -errno.
+ */
+static int audit_here(struct audit *a, const char **why)
+{
+	int ret = audit_read(a);
+
+	if (ret == -ENOENT) {
+		*why = AUDIT_FILE " missing: xen_mmu_audit not loaded";
+		return 1;
+	}
+	if (!ret && !a->audited) {
+		*why = "not a Xen PV guest";
+		return 1;
+	}
+	return ret;
+}
 
 static int write_file(const char *path, const char *s)
 {
@@ -141,11 +151,16 @@ static int write_file(const char *path, const char *s)
 
 TEST(file_present_and_parses)
 {
+	const char *why = "";
 	struct audit a;
 	long long sum = 0;
 	unsigned int i;
+	int ret;
 
-	REQUIRE_AUDIT(_metadata, &a);
+	ret = audit_here(&a, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	EXPECT_EQ(1, a.version);
 	EXPECT_STREQ("xen-pv", a.mode);
 	for (i = 0; i < NR_KINDS; i++)
@@ -161,16 +176,22 @@ TEST(file_present_and_parses)
 
 TEST(idle_no_findings)
 {
+	const char *why = "";
 	struct audit a;
+	int ret;
 
-	REQUIRE_AUDIT(_metadata, &a);
+	ret = audit_here(&a, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	EXPECT_EQ(0, a.total) TH_LOG("audit at idle:\n%s", a.text + 1);
 	audit_free(&a);
 }
 
 /* ---- the storm ---- */
 
-static volatile sig_atomic_t stop;
+/* Set by SIGALRM, read by the storm's threads. */
+static atomic_bool stop;
 
 static void touch(char *p, size_t len, size_t step)
 {
@@ -197,7 +218,7 @@ static void install_ldt(void)
 {
 	struct user_desc d = {
 		.entry_number = 0, .limit = 0xfffff, .seg_32bit = 1,
-		.limit_in_pages = 1, .useable = 1,
+		.limit_in_pages = 1,
 	};
 
 	syscall(SYS_modify_ldt, 1, &d, sizeof(d));
@@ -295,11 +316,15 @@ TEST(storm_no_findings)
 	pthread_t t[STORM_AUDITORS];
 	char self[4096];
 	pid_t workers[4];
-	int i, audits = 0, bad = 0;
+	int i, ret, audits = 0, bad = 0;
+	const char *why = "";
 	struct audit a;
 	ssize_t n;
 
-	REQUIRE_AUDIT(_metadata, &a);
+	ret = audit_here(&a, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	audit_free(&a);
 	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	ASSERT_GT(n, 0);
@@ -344,8 +369,13 @@ TEST(storm_no_findings)
 TEST(planted_findings_detected_then_gone)
 {
 	struct audit before, planted, after;
+	const char *why = "";
+	int ret;
 
-	REQUIRE_AUDIT(_metadata, &before);
+	ret = audit_here(&before, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "1"));
 	ASSERT_EQ(0, audit_read(&planted));
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "0"));
@@ -377,17 +407,21 @@ TEST(bad_input_rejected)
 	static const char *const bad_plant[] = { "2", "maybe", "-1", "yes!" };
 	struct audit a, b;
 	char plant[8] = "";
+	const char *why = "";
 	unsigned int i;
-	int fd;
+	int fd, ret;
 
-	REQUIRE_AUDIT(_metadata, &a);
-	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		int ret = write_file(AUDIT_FILE, bad[i]);
+	ret = audit_here(&a, &why);
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		ret = write_file(AUDIT_FILE, bad[i]);
 
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("command \"%s\" gave %d", bad[i], ret);
 	}
-	for (i = 0; i < sizeof(bad_plant) / sizeof(bad_plant[0]); i++) {
-		int ret = write_file(PLANT_PARAM, bad_plant[i]);
+	for (i = 0; i < ARRAY_SIZE(bad_plant); i++) {
+		ret = write_file(PLANT_PARAM, bad_plant[i]);
 
 		EXPECT_NE(0, ret) TH_LOG("plant value %u was accepted", i);
 	}

@@ -1,0 +1,36 @@
+#!/bin/bash
+# Kernel coding style: scripts/checkpatch.pl --strict on every patch of
+# every series and on the module's and the kselftest's sources.
+#
+#   check-style.sh TREE     (TREE supplies scripts/checkpatch.pl)
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+tree=${1:?usage: check-style.sh TREE}
+checkpatch=$tree/scripts/checkpatch.pl
+need_file "$checkpatch"
+failed=0
+
+for series in "$XMA_TOP"/patches/*/series; do
+	[ -f "$series" ] || continue
+	dir=$(dirname "$series")
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		if "$checkpatch" --strict --quiet "$dir/$p"; then
+			echo "ok - checkpatch ${dir##*/}/$p"
+		else
+			echo "not ok - checkpatch ${dir##*/}/$p"
+			failed=1
+		fi
+	done < "$series"
+done
+
+for f in "$XMA_TOP"/module/*.[ch] "$XMA_TOP"/selftests/*.c; do
+	if "$checkpatch" --strict --quiet --no-tree -f "$f"; then
+		echo "ok - checkpatch ${f#"$XMA_TOP"/}"
+	else
+		echo "not ok - checkpatch ${f#"$XMA_TOP"/}"
+		failed=1
+	fi
+done
+[ $failed -eq 0 ]
