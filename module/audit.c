@@ -11,6 +11,7 @@
  * So a finding counts only if every one of XMA_PASSES passes, separated by
  * an RCU grace period and a pause, sees it again.
  */
+#include <linux/bsearch.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
@@ -207,6 +208,67 @@ static void audit_user_mm(struct xma_pass *p, struct mm_struct *mm,
 	p->mms_audited++;
 }
 
+static int cmp_pgd(const void *a, const void *b)
+{
+	const pgd_t *const *x = a, *const *y = b;
+
+	if (*x == *y)
+		return 0;
+	return *x < *y ? -1 : 1;
+}
+
+/*
+ * A forked mm is pinned before its task can be seen, and a task can be
+ * kept from running for long between the two; an mm can outlive its last
+ * task.  Their trees are on pgd_list, with every other user pgd: walked
+ * under pgd_lock, interrupts off (so no table is freed meanwhile), their
+ * pages count as pagetable pages, but are not judged: such a tree may be
+ * half pinned or half unpinned.
+ */
+static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
+			       unsigned int nr)
+{
+	struct xma_tree t = { .pass = p, .owner = { .comm = "unowned" },
+			      .mark_only = true };
+	struct xma_walk w = { .ops = &xma_user_tree_ops, .data = &t,
+			      .atomic = true };
+	unsigned long flags;
+	struct ptdesc *pt;
+	unsigned int i;
+	pgd_t **owned;
+
+	if (!xma_kernel.pgd_list || !xma_kernel.pgd_lock)
+		return;
+	owned = kvmalloc_array(nr + 1, sizeof(*owned), GFP_KERNEL);
+	if (!owned)
+		return;
+	for (i = 0; i < nr; i++)
+		owned[i] = mms[i].mm->pgd;
+	if (xma_kernel.poking_mm && *xma_kernel.poking_mm)
+		owned[nr++] = (*xma_kernel.poking_mm)->pgd;
+	sort(owned, nr, sizeof(*owned), cmp_pgd, NULL);
+
+	spin_lock_irqsave(xma_kernel.pgd_lock, flags);
+	list_for_each_entry(pt, xma_kernel.pgd_list, pt_list) {
+		pgd_t *pgd = ptdesc_address(pt);
+		pgd_t *upgd = xma_user_pgd(pgd);
+
+		if (!PagePinned(ptdesc_page(pt)) ||
+		    bsearch(&pgd, owned, nr, sizeof(*owned), cmp_pgd))
+			continue;
+		p->mms_unowned++;
+		xma_walk_root(&w, XMA_LVL_PGD, pgd);
+		xma_walk_range(&w, pgd, 0, pgd_index(XMA_USER_LIMIT));
+		if (upgd) {
+			xma_walk_root(&w, XMA_LVL_USER_PGD, upgd);
+			xma_walk_range(&w, upgd, pgd_index(XMA_USER_LIMIT),
+				       PTRS_PER_PGD);
+		}
+	}
+	spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
+	kvfree(owned);
+}
+
 /* Pagetables the kernel keeps for itself, beside init_mm. */
 static void audit_kernel_extras(struct xma_pass *p)
 {
@@ -276,10 +338,11 @@ static int run_pass(struct xma_pass *p)
 	walk_tree(&kernel, &xma_kernel_tree_ops, xma_kernel.init_mm->pgd,
 		  PTRS_PER_PGD);
 	audit_kernel_extras(p);
-	for (i = 0; i < nr_mms; i++) {
+	for (i = 0; i < nr_mms; i++)
 		audit_user_mm(p, mms[i].mm, &mms[i].owner);
+	audit_unowned_pgds(p, mms, nr_mms);
+	for (i = 0; i < nr_mms; i++)
 		mmput(mms[i].mm);
-	}
 	kvfree(mms);
 
 #ifdef CONFIG_MODIFY_LDT_SYSCALL

@@ -74,7 +74,7 @@ static void note_table(struct xma_walk *w, enum xma_level level,
 	p->visited[level]++;
 	if (pfn < p->nr_pfns)
 		__set_bit(pfn, p->pt_pages);
-	if (!pfn_valid(pfn))
+	if (!pfn_valid(pfn) || t->mark_only)
 		return;
 
 	page = pfn_to_page(pfn);

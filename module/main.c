@@ -13,7 +13,8 @@
 #include "xen_mmu_audit.h"
 
 /*
- * init_mm, poking_mm and p2m.c's spare pte pages are not exported, nor is
+ * init_mm, poking_mm, pgd_list and p2m.c's spare pte pages are not
+ * exported, nor is
  * kallsyms_lookup_name(), but a kprobe resolves the latter's address.
  */
 static unsigned long (*lookup_symbol)(const char *name);
@@ -66,6 +67,8 @@ static int __init xma_init(void)
 			(void *)lookup_symbol("p2m_missing_pte");
 		xma_kernel.p2m_template_pte[1] =
 			(void *)lookup_symbol("p2m_identity_pte");
+		xma_kernel.pgd_list = (void *)lookup_symbol("pgd_list");
+		xma_kernel.pgd_lock = (void *)lookup_symbol("pgd_lock");
 		if (!plausible_init_mm(xma_kernel.init_mm)) {
 			pr_err("xen_mmu_audit: cannot find init_mm (needs CONFIG_KALLSYMS_ALL)\n");
 			return -ENODEV;

@@ -148,6 +148,10 @@ void xma_walk_range(struct xma_walk *w, pgd_t *pgd, unsigned int first,
 
 		if (xen_hole(i) || pgd_none(READ_ONCE(*pgdp)))
 			continue;
+		if (w->atomic) {
+			walk_p4d(w, pgdp, pgd_index_va(i));
+			continue;
+		}
 		if (w->irqs_off)
 			local_irq_save(flags);
 		walk_p4d(w, pgdp, pgd_index_va(i));

@@ -65,6 +65,7 @@ struct xma_pass {
 	u64 visited[XMA_NR_LEVELS];
 	unsigned int mms_audited;
 	unsigned int mms_skipped;
+	unsigned int mms_unowned;	/* pinned trees no task owns */
 	unsigned int raced;		/* table unlinked while being judged */
 	struct xma_initial_pt initial_pt;
 
@@ -101,6 +102,7 @@ struct xma_walk {
 	const struct xma_walk_ops *ops;
 	void *data;
 	bool irqs_off;		/* user tables: freed under mmap_read_lock */
+	bool atomic;		/* caller holds a spinlock, interrupts off */
 	/* The entry linking the table being visited, and its value then. */
 	void *link;
 	u64 link_val;
@@ -116,6 +118,7 @@ struct xma_tree {
 	struct xma_pass *pass;
 	struct xma_owner owner;
 	bool user;
+	bool mark_only;		/* note the pages as pagetable pages, no more */
 };
 
 extern const struct xma_walk_ops xma_kernel_tree_ops;
@@ -138,6 +141,8 @@ struct xma_kernel_tables {
 	struct mm_struct *init_mm;
 	struct mm_struct **poking_mm;	/* x86 text_poke's pinned mm */
 	pte_t **p2m_template_pte[2];	/* p2m.c's spare pinned pte pages */
+	struct list_head *pgd_list;	/* every user pgd, and its lock */
+	spinlock_t *pgd_lock;
 };
 
 extern struct xma_kernel_tables xma_kernel;

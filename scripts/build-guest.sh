@@ -7,6 +7,8 @@
 # Writes OUT_DIR/{bzImage,xen_mmu_audit.ko,initramfs.cpio.gz}.  COUNT is a
 # number or "all".  The kernel is built in one build directory per tree
 # (under the cache), so that moving between patch counts is incremental.
+# $XMA_EXTRA_PATCHES: patch files to git am on top of the series (for
+# measurements), built in a build directory of their own.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -15,8 +17,17 @@ count=${2:?usage: build-guest.sh TREE COUNT OUT_DIR}
 out=${3:?usage: build-guest.sh TREE COUNT OUT_DIR}
 here=$(dirname "$0")
 build=$XMA_CACHE/build/$(basename "$tree")
+read -r -a extra <<< "${XMA_EXTRA_PATCHES:-}"
 
 "$here/apply-series.sh" "$tree" "$("$here/series-dir.sh" "$tree")" "$count"
+for p in "${extra[@]}"; do
+	need_file "$p"
+	if ! git -C "$tree" am -q "$(realpath "$p")"; then
+		git -C "$tree" am --abort >/dev/null 2>&1 || true
+		die "patch does not apply: $p"
+	fi
+done
+[ ${#extra[@]} -eq 0 ] || build=$build-extra
 "$here/configure-kernel.sh" "$tree" "$build" "$XMA_TOP/Kconfig.fragment" ${XMA_EXTRA_FRAGMENT:+"$XMA_EXTRA_FRAGMENT"}
 log "building kernel in $build"
 "$here/build-kernel.sh" "$tree" "$build"

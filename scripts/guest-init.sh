@@ -6,6 +6,7 @@
 #   plant  as test, with the module's planted findings on from load time
 #   panic  exit, so that the kernel panics (a negative control)
 #   hang   never power off (a negative control)
+#   boot   power off at once (for what the kernel printed while booting)
 # Output between XMA-*-BEGIN/END markers is what the host reads.
 
 /bin/busybox --install -s /bin
@@ -53,6 +54,8 @@ audit)
 panic)
 	echo "XMA-INIT: exiting init on purpose"
 	exit 1
+	;;
+boot)
 	;;
 hang)
 	echo "XMA-INIT: hanging on purpose"

@@ -30,7 +30,7 @@ result() {
 }
 
 echo "== static checks"
-rc=0; shellcheck -x "$XMA_TOP"/scripts/*.sh || rc=$?
+rc=0; shellcheck -x -P SCRIPTDIR "$XMA_TOP"/scripts/*.sh || rc=$?
 result "shellcheck scripts/" $rc
 
 tree=$("$here/kernel-tree.sh")
