@@ -3,8 +3,10 @@
 # without and with the series, the same way in the same run: both kernels
 # get measure/xen-pt-hypercall-count.patch on top.
 #
-#   scripts/count-hypercalls.sh            (KERNEL_SRC=<tree> for another tree)
+#   scripts/count-hypercalls.sh [COUNT...]  (KERNEL_SRC=<tree> for another tree)
 #
+# COUNT: how many patches of the series to apply (default: 0 and all);
+# each kernel boots $XMA_REPEAT times (default 2), to show the noise.
 # Prints a table and writes it as CSV to results/<tree>/hypercalls.csv.
 # Trapped-and-emulated writes to pagetables are not counted: the guest
 # cannot see them, and Debian's Xen has no performance counters.
@@ -16,23 +18,26 @@ tree=$("$here/kernel-tree.sh")
 name=$(basename "$tree")
 csv=$XMA_CACHE/results/$name/hypercalls.csv
 mkdir -p "$(dirname "$csv")" "$XMA_CACHE/logs/$name"
-echo "kernel,hypercalls,mmu_update,mmuext_op,update_va_mapping" > "$csv"
+echo "patches,boot,hypercalls,mmu_update,mmuext_op,update_va_mapping" > "$csv"
+[ $# -gt 0 ] || set -- 0 all
+repeat=${XMA_REPEAT:-2}
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "XMA_REPEAT must be a number, not '$repeat'"
 
-for count in 0 all; do
-	variant=pristine
-	[ "$count" = 0 ] || variant=patched
-	out=$XMA_CACHE/out/$name/measure-$variant
-	logf=$XMA_CACHE/logs/$name/measure-$variant.log
+for count in "$@"; do
+	out=$XMA_CACHE/out/$name/measure-$count
 	XMA_EXTRA_PATCHES="$XMA_TOP/measure/xen-pt-hypercall-count.patch" \
 		"$here/build-guest.sh" "$tree" "$count" "$out"
-	"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=boot" \
-		"$out/bzImage" "$out/initramfs.cpio.gz" "$logf"
-	line=$(tr -d '\r' < "$logf" | grep -m1 'xen-pt-hypercalls:' || true)
-	[ -n "$line" ] || die "no xen-pt-hypercalls line in $logf"
-	re='hypercalls=([0-9]+) mmu_update=([0-9]+) mmuext_op=([0-9]+) update_va_mapping=([0-9]+)'
-	[[ "$line" =~ $re ]] || die "cannot parse: $line"
-	printf '%s,%s,%s,%s,%s\n' "$variant" "${BASH_REMATCH[1]}" "${BASH_REMATCH[2]}" \
-		"${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" >> "$csv"
+	for run in $(seq "$repeat"); do
+		logf=$XMA_CACHE/logs/$name/measure-$count-$run.log
+		"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=boot" \
+			"$out/bzImage" "$out/initramfs.cpio.gz" "$logf"
+		line=$(tr -d '\r' < "$logf" | grep -m1 'xen-pt-hypercalls:' || true)
+		[ -n "$line" ] || die "no xen-pt-hypercalls line in $logf"
+		re='hypercalls=([0-9]+) mmu_update=([0-9]+) mmuext_op=([0-9]+) update_va_mapping=([0-9]+)'
+		[[ "$line" =~ $re ]] || die "cannot parse: $line"
+		printf '%s,%s,%s,%s,%s,%s\n' "$count" "$run" "${BASH_REMATCH[1]}" \
+			"${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" >> "$csv"
+	done
 done
 
 echo "pagetable hypercalls from kernel entry to init ($name, dom0):"
