@@ -1,7 +1,8 @@
 #!/bin/sh
 # /init of the test initramfs (busybox sh).  What it does is chosen by
 # xma.mode= on the kernel command line:
-#   test   load the module, run the kselftest, print its TAP (default)
+#   test   load the module, print the audit, run the kselftest, print its
+#          TAP (default)
 #   audit  load the module, print /sys/kernel/debug/xen_mmu_audit
 #   plant  as test, with the module's planted findings on from load time
 #   panic  exit, so that the kernel panics (a negative control)
@@ -30,6 +31,12 @@ load_module() {
 	fi
 }
 
+print_audit() {
+	echo "XMA-AUDIT-BEGIN"
+	cat /sys/kernel/debug/xen_mmu_audit
+	echo "XMA-AUDIT-END"
+}
+
 run_kselftest() {
 	echo "XMA-TAP-BEGIN"
 	/selftests/xen_mmu_audit_test 2>&1
@@ -39,17 +46,13 @@ run_kselftest() {
 
 case "$mode" in
 test)
-	load_module && run_kselftest
+	load_module && print_audit && run_kselftest
 	;;
 plant)
 	load_module plant=1 && run_kselftest
 	;;
 audit)
-	if load_module; then
-		echo "XMA-AUDIT-BEGIN"
-		cat /sys/kernel/debug/xen_mmu_audit
-		echo "XMA-AUDIT-END"
-	fi
+	load_module && print_audit
 	;;
 panic)
 	echo "XMA-INIT: exiting init on purpose"

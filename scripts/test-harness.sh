@@ -75,7 +75,7 @@ expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
 "$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=panic" \
 	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/panic.log"
 expect_fail "init that exits" "$logs/panic.log" "Kernel panic"
-"$here/boot-xen.sh" --timeout 60 --kernel-args "xma.mode=hang" \
+"$here/boot-xen.sh" --timeout 45 --kernel-args "xma.mode=hang" \
 	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/hang.log"
 expect_fail "guest that never powers off" "$logs/hang.log" "timeout"
 "$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant" \
