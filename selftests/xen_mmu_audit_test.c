@@ -137,6 +137,26 @@ static int audit_here(struct audit *a, const char **why)
 	return ret;
 }
 
+/* Every test starts from an audit, or is skipped where there is none. */
+FIXTURE(audit) {
+	struct audit a;
+};
+
+FIXTURE_SETUP(audit)
+{
+	const char *why = "";
+	int ret = audit_here(&self->a, &why);
+
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	audit_free(&self->a);
+}
+
 static int write_file(const char *path, const char *s)
 {
 	int fd = open(path, O_WRONLY);
@@ -149,43 +169,28 @@ static int write_file(const char *path, const char *s)
 	return n == (ssize_t)strlen(s) ? 0 : (n < 0 ? -errno : -EIO);
 }
 
-TEST(file_present_and_parses)
+TEST_F(audit, file_present_and_parses)
 {
-	const char *why = "";
-	struct audit a;
+	struct audit *a = &self->a;
 	long long sum = 0;
 	unsigned int i;
-	int ret;
 
-	ret = audit_here(&a, &why);
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
-	EXPECT_EQ(1, a.version);
-	EXPECT_STREQ("xen-pv", a.mode);
+	EXPECT_EQ(1, a->version);
+	EXPECT_STREQ("xen-pv", a->mode);
 	for (i = 0; i < NR_KINDS; i++)
-		sum += a.violations[i];
-	EXPECT_EQ(sum, a.total);
+		sum += a->violations[i];
+	EXPECT_EQ(sum, a->total);
 	/* This test itself is a live mm. */
-	EXPECT_GE(a.mms_audited, 1);
-	EXPECT_GT(key_value(a.text, "visited_pgd"), 0);
-	EXPECT_GT(key_value(a.text, "visited_pte"), 0);
-	EXPECT_EQ(a.findings_listed, a.finding_lines);
-	audit_free(&a);
+	EXPECT_GE(a->mms_audited, 1);
+	EXPECT_GT(key_value(a->text, "visited_pgd"), 0);
+	EXPECT_GT(key_value(a->text, "visited_pte"), 0);
+	EXPECT_EQ(a->findings_listed, a->finding_lines);
 }
 
-TEST(idle_no_findings)
+TEST_F(audit, idle_no_findings)
 {
-	const char *why = "";
-	struct audit a;
-	int ret;
-
-	ret = audit_here(&a, &why);
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
-	EXPECT_EQ(0, a.total) TH_LOG("audit at idle:\n%s", a.text + 1);
-	audit_free(&a);
+	EXPECT_EQ(0, self->a.total) TH_LOG("audit at idle:\n%s",
+					   self->a.text + 1);
 }
 
 /* ---- the storm ---- */
@@ -310,25 +315,19 @@ static void on_alarm(int sig)
 	stop = 1;
 }
 
-TEST(storm_no_findings)
+TEST_F(audit, storm_no_findings)
 {
 	struct auditor au[STORM_AUDITORS] = {};
 	pthread_t t[STORM_AUDITORS];
-	char self[4096];
+	char exe[4096];
 	pid_t workers[4];
-	int i, ret, audits = 0, bad = 0;
-	const char *why = "";
+	int i, audits = 0, bad = 0;
 	struct audit a;
 	ssize_t n;
 
-	ret = audit_here(&a, &why);
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
-	audit_free(&a);
-	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	ASSERT_GT(n, 0);
-	self[n] = '\0';
+	exe[n] = '\0';
 
 	for (i = 0; i < 4; i++) {
 		workers[i] = fork();
@@ -336,7 +335,7 @@ TEST(storm_no_findings)
 		if (workers[i] == 0) {
 			signal(SIGALRM, on_alarm);
 			alarm(STORM_SECONDS);
-			storm_worker(i, self);
+			storm_worker(i, exe);
 			_exit(0);
 		}
 	}
@@ -366,36 +365,29 @@ TEST(storm_no_findings)
 	audit_free(&a);
 }
 
-TEST(planted_findings_detected_then_gone)
+TEST_F(audit, planted_findings_detected_then_gone)
 {
-	struct audit before, planted, after;
-	const char *why = "";
-	int ret;
+	struct audit *before = &self->a, planted, after;
 
-	ret = audit_here(&before, &why);
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "1"));
 	ASSERT_EQ(0, audit_read(&planted));
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "0"));
 	ASSERT_EQ(0, audit_read(&after));
 
 	/* One of each plantable kind, on top of what was there. */
-	EXPECT_EQ(before.violations[1] + 1, planted.violations[1])
+	EXPECT_EQ(before->violations[1] + 1, planted.violations[1])
 		TH_LOG("planted audit:\n%s", planted.text + 1);
-	EXPECT_EQ(before.violations[2] + 1, planted.violations[2])
+	EXPECT_EQ(before->violations[2] + 1, planted.violations[2])
 		TH_LOG("planted audit:\n%s", planted.text + 1);
 	EXPECT_NE(NULL, strstr(planted.text, "finding: kind=pin_mismatch level=pte"));
 	EXPECT_NE(NULL, strstr(planted.text, "finding: kind=ro_leak level=none"));
-	EXPECT_EQ(before.total, after.total)
+	EXPECT_EQ(before->total, after.total)
 		TH_LOG("after unplanting:\n%s", after.text + 1);
-	audit_free(&before);
 	audit_free(&planted);
 	audit_free(&after);
 }
 
-TEST(bad_input_rejected)
+TEST_F(audit, bad_input_rejected)
 {
 	static const char *const bad[] = {
 		"", "\n", "foo", "limit", "limit=", "limit=-1", "limit=4097",
@@ -405,16 +397,11 @@ TEST(bad_input_rejected)
 	};
 	/* (A zero-length write never reaches the kernel: not a test.) */
 	static const char *const bad_plant[] = { "2", "maybe", "-1", "yes!" };
-	struct audit a, b;
+	struct audit *a = &self->a, b;
 	char plant[8] = "";
-	const char *why = "";
 	unsigned int i;
 	int fd, ret;
 
-	ret = audit_here(&a, &why);
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
 		ret = write_file(AUDIT_FILE, bad[i]);
 
@@ -429,9 +416,9 @@ TEST(bad_input_rejected)
 		write_file(PLANT_PARAM, "0");	/* leave no plant behind */
 
 	ASSERT_EQ(0, audit_read(&b));
-	EXPECT_EQ(a.limit, b.limit);
-	EXPECT_EQ(a.verbose, b.verbose);
-	EXPECT_EQ(a.total, b.total);
+	EXPECT_EQ(a->limit, b.limit);
+	EXPECT_EQ(a->verbose, b.verbose);
+	EXPECT_EQ(a->total, b.total);
 	fd = open(PLANT_PARAM, O_RDONLY);
 	ASSERT_GE(fd, 0);
 	EXPECT_GT(read(fd, plant, sizeof(plant) - 1), 0);
@@ -448,7 +435,6 @@ TEST(bad_input_rejected)
 	EXPECT_NE(NULL, strstr(b.text, "\ninitial_pt_frame: "));
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=100"));
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "verbose=0"));
-	audit_free(&a);
 	audit_free(&b);
 }
 
