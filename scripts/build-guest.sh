@@ -8,7 +8,8 @@
 # number or "all".  The kernel is built in one build directory per tree
 # (under the cache), so that moving between patch counts is incremental.
 # $XMA_EXTRA_PATCHES: patch files to git am on top of the series (for
-# measurements), built in a build directory of their own.
+# measurements), and $XMA_EXTRA_FRAGMENT, a second Kconfig fragment (the
+# debug variant): each is built in a build directory of its own.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -28,6 +29,8 @@ for p in "${extra[@]}"; do
 	fi
 done
 [ ${#extra[@]} -eq 0 ] || build=$build-extra
+# Another configuration, another build directory: no rebuild ping-pong.
+[ -z "${XMA_EXTRA_FRAGMENT:-}" ] || build=$build-$(basename "$XMA_EXTRA_FRAGMENT" .fragment)
 "$here/configure-kernel.sh" "$tree" "$build" "$XMA_TOP/Kconfig.fragment" ${XMA_EXTRA_FRAGMENT:+"$XMA_EXTRA_FRAGMENT"}
 log "building kernel in $build"
 "$here/build-kernel.sh" "$tree" "$build"

@@ -25,7 +25,7 @@ for series in "$XMA_TOP"/patches/*/series; do
 	done < "$series"
 done
 
-for f in "$XMA_TOP"/module/*.[ch] "$XMA_TOP"/selftests/*.c; do
+for f in "$XMA_TOP"/module/*.[ch] "$XMA_TOP"/selftests/*.[ch]; do
 	if "$checkpatch" --strict --quiet --no-tree -f "$f"; then
 		echo "ok - checkpatch ${f#"$XMA_TOP"/}"
 	else

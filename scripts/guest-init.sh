@@ -8,6 +8,8 @@
 #   panic  exit, so that the kernel panics (a negative control)
 #   hang   never power off (a negative control)
 #   boot   power off at once (for what the kernel printed while booting)
+#   heavy  load the module, run the heavy kselftest (xen_mmu_audit_stress),
+#          then print what kmemleak found
 # Output between XMA-*-BEGIN/END markers is what the host reads.
 
 /bin/busybox --install -s /bin
@@ -59,6 +61,22 @@ panic)
 	exit 1
 	;;
 boot)
+	;;
+heavy)
+	if load_module; then
+		print_audit
+		echo "XMA-TAP-BEGIN"
+		XMA_MODULE=/xen_mmu_audit.ko /selftests/xen_mmu_audit_stress 2>&1
+		echo "XMA-KSFT-EXIT: $?"
+		echo "XMA-TAP-END"
+		if [ -e /sys/kernel/debug/kmemleak ]; then
+			echo scan > /sys/kernel/debug/kmemleak
+			echo scan > /sys/kernel/debug/kmemleak
+			echo "XMA-KMEMLEAK-BEGIN"
+			cat /sys/kernel/debug/kmemleak
+			echo "XMA-KMEMLEAK-END"
+		fi
+	fi
 	;;
 hang)
 	echo "XMA-INIT: hanging on purpose"

@@ -41,7 +41,7 @@ block() {
 }
 
 grep -q '^XMA-HOST: timeout' "$clean" && fail+=("timeout: $(grep -m1 '^XMA-HOST: timeout' "$clean")")
-crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP'
+crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP|unreferenced object|suspected memory leak'
 if grep -Eq "$crash_re" "$clean"; then
 	fail+=("guest or Xen crash:")
 	while read -r l; do fail+=("    $l"); done < <(grep -E -m5 "$crash_re" "$clean")

@@ -17,125 +17,13 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <asm/ldt.h>
-#include <sys/mman.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 
 #include "../kselftest_harness.h"
+#include "audit_lib.h"
+#include "storm.h"
 
-#define AUDIT_FILE	"/sys/kernel/debug/xen_mmu_audit"
-#define PLANT_PARAM	"/sys/module/xen_mmu_audit/parameters/plant"
-#define AUDIT_MAX	(1024 * 1024)
 #define STORM_SECONDS	6
 #define STORM_AUDITORS	2
-
-static const char *const kinds[] = {
-	"writable_pt", "pin_mismatch", "ro_leak", "initial_pt",
-};
-
-#define NR_KINDS	ARRAY_SIZE(kinds)
-
-struct audit {
-	char *text;
-	int version;
-	char mode[32];
-	bool audited;
-	long long violations[NR_KINDS];
-	long long total;
-	long long mms_audited;
-	long long limit;
-	long long verbose;
-	int findings_listed;
-	int finding_lines;
-};
-
-static long long key_value(const char *text, const char *key)
-{
-	char pat[64];
-	const char *p;
-
-	snprintf(pat, sizeof(pat), "\n%s: ", key);
-	p = strstr(text, pat);
-	return p ? strtoll(p + strlen(pat), NULL, 10) : -1;
-}
-
-/* Read and parse one audit; 0, or -errno / -EPROTO for a bad format. */
-static int audit_read(struct audit *a)
-{
-	ssize_t n, len = 0;
-	const char *p;
-	unsigned int i;
-	int fd;
-
-	memset(a, 0, sizeof(*a));
-	a->text = calloc(1, AUDIT_MAX + 2);
-	if (!a->text)
-		return -ENOMEM;
-	a->text[0] = '\n';	/* every key follows a newline */
-	fd = open(AUDIT_FILE, O_RDONLY);
-	if (fd < 0)
-		return -errno;
-	while ((n = read(fd, a->text + 1 + len, AUDIT_MAX - len)) > 0)
-		len += n;
-	close(fd);
-	if (n < 0)
-		return -errno;
-
-	if (sscanf(a->text, "\nxen_mmu_audit-format: %d", &a->version) != 1)
-		return -EPROTO;
-	p = strstr(a->text, "\nmode: ");
-	if (!p || sscanf(p, "\nmode: %31s", a->mode) != 1)
-		return -EPROTO;
-	a->audited = !!strstr(a->text, "\naudited: yes\n");
-	if (!a->audited)
-		return strstr(a->text, "\naudited: no\n") ? 0 : -EPROTO;
-
-	for (i = 0; i < NR_KINDS; i++) {
-		char key[64];
-
-		snprintf(key, sizeof(key), "violations_%s", kinds[i]);
-		a->violations[i] = key_value(a->text, key);
-		if (a->violations[i] < 0)
-			return -EPROTO;
-	}
-	a->total = key_value(a->text, "violations_total");
-	a->mms_audited = key_value(a->text, "mms_audited");
-	a->limit = key_value(a->text, "limit");
-	a->verbose = key_value(a->text, "verbose");
-	a->findings_listed = key_value(a->text, "findings_listed");
-	for (p = a->text; (p = strstr(p, "\nfinding: ")); p++)
-		a->finding_lines++;
-	if (a->total < 0 || a->mms_audited < 0 || a->limit < 0 ||
-	    a->verbose < 0 || a->findings_listed < 0)
-		return -EPROTO;
-	return 0;
-}
-
-static void audit_free(struct audit *a)
-{
-	free(a->text);
-	a->text = NULL;
-}
-
-/*
- * Read an audit if there is one to read: 0, 1 if the test must be skipped
- * (*why says why), or -errno.
- */
-static int audit_here(struct audit *a, const char **why)
-{
-	int ret = audit_read(a);
-
-	if (ret == -ENOENT) {
-		*why = AUDIT_FILE " missing: xen_mmu_audit not loaded";
-		return 1;
-	}
-	if (!ret && !a->audited) {
-		*why = "not a Xen PV guest";
-		return 1;
-	}
-	return ret;
-}
 
 /* Every test starts from an audit, or is skipped where there is none. */
 FIXTURE(audit) {
@@ -155,18 +43,6 @@ FIXTURE_SETUP(audit)
 FIXTURE_TEARDOWN(audit)
 {
 	audit_free(&self->a);
-}
-
-static int write_file(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	ssize_t n;
-
-	if (fd < 0)
-		return -errno;
-	n = write(fd, s, strlen(s));
-	close(fd);
-	return n == (ssize_t)strlen(s) ? 0 : (n < 0 ? -errno : -EIO);
 }
 
 TEST_F(audit, file_present_and_parses)
@@ -193,135 +69,13 @@ TEST_F(audit, idle_no_findings)
 					   self->a.text + 1);
 }
 
-/* ---- the storm ---- */
-
-/* Set by SIGALRM, read by the storm's threads. */
-static atomic_bool stop;
-
-static void touch(char *p, size_t len, size_t step)
-{
-	size_t off;
-
-	for (off = 0; off < len; off += step)
-		p[off] = 1;
-}
-
-static void *thread_churn(void *arg)
-{
-	size_t len = 1 << 20;
-	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-	if (p != MAP_FAILED) {
-		touch(p, len, 4096);
-		munmap(p, len);
-	}
-	return arg;
-}
-
-static void install_ldt(void)
-{
-	struct user_desc d = {
-		.entry_number = 0, .limit = 0xfffff, .seg_32bit = 1,
-		.limit_in_pages = 1,
-	};
-
-	syscall(SYS_modify_ldt, 1, &d, sizeof(d));
-}
-
-/* One storm worker: its kind of churn until stopped. */
-static void storm_worker(int kind, const char *self)
-{
-	size_t big = 64 << 20;
-
-	while (!stop) {
-		pid_t pid;
-		char *p;
-
-		switch (kind) {
-		case 0:	/* fork + exec + exit */
-			pid = fork();
-			if (pid == 0) {
-				execl(self, self, "--exit", NULL);
-				_exit(1);
-			}
-			if (pid > 0)
-				waitpid(pid, NULL, 0);
-			break;
-		case 1:	/* fork + touch + exit, with an LDT */
-			pid = fork();
-			if (pid == 0) {
-				install_ldt();
-				thread_churn(NULL);
-				_exit(0);
-			}
-			if (pid > 0)
-				waitpid(pid, NULL, 0);
-			break;
-		case 2: {	/* threads */
-			pthread_t t[4];
-			int i;
-
-			for (i = 0; i < 4; i++)
-				pthread_create(&t[i], NULL, thread_churn, NULL);
-			for (i = 0; i < 4; i++)
-				pthread_join(t[i], NULL);
-			break;
-		}
-		case 3:	/* large mapping, mprotect, partial munmap */
-			p = mmap(NULL, big, PROT_READ | PROT_WRITE,
-				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-			if (p == MAP_FAILED)
-				break;
-			touch(p, big, 2 << 20);
-			mprotect(p, big / 2, PROT_READ);
-			munmap(p + big / 4, big / 4);
-			mprotect(p, big / 4, PROT_READ | PROT_WRITE);
-			touch(p, big / 4, 4096 * 16);
-			munmap(p, big);
-			break;
-		}
-	}
-}
-
-struct auditor {
-	int audits;
-	int bad;		/* audits with findings or errors */
-	char *first_bad;
-};
-
-static void *auditor_run(void *arg)
-{
-	struct auditor *au = arg;
-
-	while (!stop) {
-		struct audit a;
-		int ret = audit_read(&a);
-
-		au->audits++;
-		if (ret || a.total) {
-			au->bad++;
-			if (!au->first_bad)
-				au->first_bad = strdup(ret ? "read/parse error" :
-						       a.text + 1);
-		}
-		audit_free(&a);
-	}
-	return NULL;
-}
-
-static void on_alarm(int sig)
-{
-	stop = 1;
-}
-
 TEST_F(audit, storm_no_findings)
 {
 	struct auditor au[STORM_AUDITORS] = {};
 	pthread_t t[STORM_AUDITORS];
+	pid_t workers[STORM_WORKERS];
+	int i, started = 0, audits = 0, bad = 0;
 	char exe[4096];
-	pid_t workers[4];
-	int i, audits = 0, bad = 0;
 	struct audit a;
 	ssize_t n;
 
@@ -329,33 +83,22 @@ TEST_F(audit, storm_no_findings)
 	ASSERT_GT(n, 0);
 	exe[n] = '\0';
 
-	for (i = 0; i < 4; i++) {
-		workers[i] = fork();
-		ASSERT_GE(workers[i], 0);
-		if (workers[i] == 0) {
-			signal(SIGALRM, on_alarm);
-			alarm(STORM_SECONDS);
-			storm_worker(i, exe);
-			_exit(0);
-		}
-	}
-	signal(SIGALRM, on_alarm);
-	alarm(STORM_SECONDS);
+	ASSERT_EQ(0, storm_start(workers, exe));
 	for (i = 0; i < STORM_AUDITORS; i++)
-		ASSERT_EQ(0, pthread_create(&t[i], NULL, auditor_run, &au[i]));
-	for (i = 0; i < STORM_AUDITORS; i++) {
+		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))
+			started++;
+	if (started == STORM_AUDITORS)
+		sleep(STORM_SECONDS);
+	EXPECT_EQ(0, storm_stop(workers));
+	for (i = 0; i < started; i++) {
 		pthread_join(t[i], NULL);
 		audits += au[i].audits;
 		bad += au[i].bad;
 		if (au[i].first_bad)
 			TH_LOG("audit during the storm:\n%s", au[i].first_bad);
+		free(au[i].first_bad);
 	}
-	for (i = 0; i < 4; i++) {
-		int status;
-
-		ASSERT_EQ(workers[i], waitpid(workers[i], &status, 0));
-		EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	}
+	ASSERT_EQ(STORM_AUDITORS, started);
 	TH_LOG("%d audits during a %ds storm", audits, STORM_SECONDS);
 	EXPECT_GT(audits, 0);
 	EXPECT_EQ(0, bad);
@@ -440,8 +183,7 @@ TEST_F(audit, bad_input_rejected)
 
 int main(int argc, char **argv)
 {
-	/* The storm's exec target. */
-	if (argc > 1 && !strcmp(argv[1], "--exit"))
+	if (storm_exec_target(argc, argv))
 		return 0;
 	return test_harness_run(argc, argv);
 }

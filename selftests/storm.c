@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/* The storm, see storm.h. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <asm/ldt.h>
+#include <sys/mman.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+#include "audit_lib.h"
+#include "storm.h"
+
+atomic_bool storm_over;
+
+/* Set by SIGTERM in a worker. */
+static atomic_bool worker_stop;
+
+static void touch(char *p, size_t len, size_t step)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += step)
+		p[off] = 1;
+}
+
+static void *thread_churn(void *arg)
+{
+	size_t len = 1 << 20;
+	char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p != MAP_FAILED) {
+		touch(p, len, 4096);
+		munmap(p, len);
+	}
+	return arg;
+}
+
+static void install_ldt(void)
+{
+	struct user_desc d = {
+		.entry_number = 0, .limit = 0xfffff, .seg_32bit = 1,
+		.limit_in_pages = 1,
+	};
+
+	syscall(SYS_modify_ldt, 1, &d, sizeof(d));
+}
+
+static void fork_and_wait(const char *exe, bool with_ldt)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (exe)
+			execl(exe, exe, "--exit", NULL);
+		if (with_ldt)
+			install_ldt();
+		thread_churn(NULL);
+		_exit(0);
+	}
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+}
+
+static void mapping_churn(void)
+{
+	size_t big = 64 << 20;
+	char *p, *q;
+
+	p = mmap(NULL, big, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return;
+	touch(p, big, 2 << 20);
+	mprotect(p, big / 2, PROT_READ);
+	munmap(p + big / 4, big / 4);
+	mprotect(p, big / 4, PROT_READ | PROT_WRITE);
+	touch(p, big / 4, 4096 * 16);
+	/* Move the last quarter: its tables go, new ones come. */
+	q = mremap(p + 3 * big / 4, big / 4, big / 2, MREMAP_MAYMOVE);
+	if (q != MAP_FAILED) {
+		touch(q, big / 2, 2 << 20);
+		munmap(q, big / 2);
+	} else {
+		munmap(p + 3 * big / 4, big / 4);
+	}
+	munmap(p, big / 4);
+}
+
+/* A sparse 256 MiB mapping: one pte page per 2 MiB touched. */
+static void huge_mapping(void)
+{
+	size_t huge = 256 << 20;
+	char *p = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+
+	if (p == MAP_FAILED)
+		return;
+	touch(p, huge, 2 << 20);
+	munmap(p, huge);
+}
+
+static void on_term(int sig)
+{
+	worker_stop = true;
+}
+
+static void worker(int kind, const char *exe)
+{
+	signal(SIGTERM, on_term);
+	while (!worker_stop) {
+		switch (kind) {
+		case 0:
+			fork_and_wait(exe, false);
+			break;
+		case 1:
+			fork_and_wait(NULL, true);
+			break;
+		case 2: {
+			pthread_t t[4];
+			int i;
+
+			for (i = 0; i < 4; i++)
+				pthread_create(&t[i], NULL, thread_churn, NULL);
+			for (i = 0; i < 4; i++)
+				pthread_join(t[i], NULL);
+			break;
+		}
+		case 3:
+			mapping_churn();
+			break;
+		default:
+			huge_mapping();
+			break;
+		}
+	}
+	_exit(0);
+}
+
+int storm_start(pid_t pids[STORM_WORKERS], const char *exe)
+{
+	int i;
+
+	storm_over = false;
+	for (i = 0; i < STORM_WORKERS; i++) {
+		pids[i] = fork();
+		if (pids[i] < 0)
+			return -errno;
+		if (pids[i] == 0)
+			worker(i, exe);
+	}
+	return 0;
+}
+
+int storm_stop(pid_t pids[STORM_WORKERS])
+{
+	int i, status, unclean = 0;
+
+	storm_over = true;
+	for (i = 0; i < STORM_WORKERS; i++) {
+		if (pids[i] <= 0)
+			continue;
+		kill(pids[i], SIGTERM);
+		if (waitpid(pids[i], &status, 0) != pids[i] ||
+		    !WIFEXITED(status) || WEXITSTATUS(status))
+			unclean++;
+	}
+	return unclean;
+}
+
+bool storm_exec_target(int argc, char **argv)
+{
+	return argc > 1 && !strcmp(argv[1], "--exit");
+}
+
+void *auditor_run(void *arg)
+{
+	struct auditor *au = arg;
+
+	while (au->target ? au->audits < au->target : !storm_over) {
+		struct audit a;
+		int ret = audit_read(&a);
+
+		au->audits++;
+		if (ret || a.total) {
+			au->bad++;
+			if (!au->first_bad)
+				au->first_bad = strdup(ret ? "read/parse error" :
+						       a.text + 1);
+		}
+		audit_free(&a);
+	}
+	return NULL;
+}

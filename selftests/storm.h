@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The storm: processes that fork, exec, exit, spawn threads and churn
+ * mappings, so that pagetables are built and torn down all the time, and
+ * threads that audit meanwhile.
+ */
+#ifndef XEN_MMU_AUDIT_STORM_H
+#define XEN_MMU_AUDIT_STORM_H
+
+#include <stdatomic.h>
+#include <sys/types.h>
+
+#define STORM_WORKERS	5
+
+/* Set to stop the auditors. */
+extern atomic_bool storm_over;
+
+/* Fork the workers; @exe is the program to exec (see storm_exec_target). */
+int storm_start(pid_t pids[STORM_WORKERS], const char *exe);
+/* Stop and reap them: how many did not exit cleanly. */
+int storm_stop(pid_t pids[STORM_WORKERS]);
+/* main() calls this first: true if this process is the storm's exec. */
+bool storm_exec_target(int argc, char **argv);
+
+struct auditor {
+	int target;		/* audits to run, 0: until storm_over */
+	int audits;
+	int bad;		/* audits with findings or errors */
+	char *first_bad;	/* the first such audit */
+};
+
+void *auditor_run(void *arg);
+
+#endif

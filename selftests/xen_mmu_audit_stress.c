@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Heavy kselftest for xen_mmu_audit, for a debug kernel: a thousand audits
+ * while the storm runs, ten thousand bad commands, and proof that audits
+ * leave the kernel pagetables as they were.  Skips off Xen PV.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/syscall.h>
+
+#include "../kselftest_harness.h"
+#include "audit_lib.h"
+#include "storm.h"
+
+#define PTDUMP_FILE	"/sys/kernel/debug/page_tables/kernel"
+#define STRESS_AUDITORS	2
+
+static int env_int(const char *name, int def)
+{
+	const char *v = getenv(name);
+
+	return v && atoi(v) > 0 ? atoi(v) : def;
+}
+
+FIXTURE(audit) {
+	struct audit a;
+};
+
+FIXTURE_SETUP(audit)
+{
+	const char *why = "";
+	int ret = audit_here(&self->a, &why);
+
+	if (ret > 0)
+		SKIP(return, "%s", why);
+	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
+}
+
+FIXTURE_TEARDOWN(audit)
+{
+	audit_free(&self->a);
+}
+
+TEST_F_TIMEOUT(audit, audits_under_storm, 3600)
+{
+	int total = env_int("XMA_STRESS_AUDITS", 1000), i, started = 0;
+	struct auditor au[STRESS_AUDITORS] = {};
+	pthread_t t[STRESS_AUDITORS];
+	pid_t workers[STORM_WORKERS];
+	int audits = 0, bad = 0;
+	char exe[4096];
+	ssize_t n;
+
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	ASSERT_GT(n, 0);
+	exe[n] = '\0';
+
+	ASSERT_EQ(0, storm_start(workers, exe));
+	for (i = 0; i < STRESS_AUDITORS; i++) {
+		au[i].target = total / STRESS_AUDITORS;
+		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))
+			started++;
+	}
+	for (i = 0; i < started; i++) {
+		pthread_join(t[i], NULL);
+		audits += au[i].audits;
+		bad += au[i].bad;
+		if (au[i].first_bad)
+			TH_LOG("audit during the storm:\n%s", au[i].first_bad);
+		free(au[i].first_bad);
+	}
+	EXPECT_EQ(0, storm_stop(workers));
+	ASSERT_EQ(STRESS_AUDITORS, started);
+	TH_LOG("audits run under the storm: %d, with findings or errors: %d",
+	       audits, bad);
+	EXPECT_EQ(total / STRESS_AUDITORS * STRESS_AUDITORS, audits);
+	EXPECT_EQ(0, bad);
+}
+
+/* A command that no parser rule accepts: has a byte none of them uses. */
+static size_t bad_command(char *buf, size_t max, unsigned int *seed)
+{
+	size_t len = 1 + rand_r(seed) % max, i;
+
+	for (i = 0; i < len; i++)
+		buf[i] = rand_r(seed) % 256;
+	buf[rand_r(seed) % len] = '#';
+	return len;
+}
+
+TEST_F(audit, bad_writes_change_nothing)
+{
+	int tries = env_int("XMA_STRESS_BAD_WRITES", 10000), i, rejected = 0;
+	unsigned int seed = 1;
+	struct audit after;
+	char buf[64];
+	int fd;
+
+	fd = open(AUDIT_FILE, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	for (i = 0; i < tries; i++) {
+		size_t len = bad_command(buf, sizeof(buf), &seed);
+
+		if (write(fd, buf, len) < 0 && errno == EINVAL)
+			rejected++;
+	}
+	close(fd);
+	TH_LOG("bad writes: %d tried, %d rejected with EINVAL", tries, rejected);
+	EXPECT_EQ(tries, rejected);
+
+	ASSERT_EQ(0, audit_read(&after));
+	EXPECT_EQ(self->a.limit, after.limit);
+	EXPECT_EQ(self->a.verbose, after.verbose);
+	EXPECT_EQ(self->a.total, after.total);
+	audit_free(&after);
+}
+
+/* The kernel pagetable as ptdump prints it, less the vmalloc area. */
+static char *kernel_pagetable(void)
+{
+	size_t size = 4 << 20, len = 0;
+	char *text = malloc(size + 1), *v, *end;
+	ssize_t n;
+	int fd;
+
+	fd = open(PTDUMP_FILE, O_RDONLY);
+	if (fd < 0 || !text) {
+		free(text);
+		return NULL;
+	}
+	while ((n = read(fd, text + len, size - len)) > 0)
+		len += n;
+	close(fd);
+	text[len] = '\0';
+	/* The audit's own buffers may come from vmalloc: not its writes. */
+	v = strstr(text, "---[ vmalloc() Area ]---");
+	end = v ? strstr(v, "---[ Vmemmap ]---") : NULL;
+	if (v && end)
+		memmove(v, end, strlen(end) + 1);
+	return text;
+}
+
+TEST_F(audit, audits_leave_pagetables_alone)
+{
+	int audits = env_int("XMA_STRESS_IDLE_AUDITS", 200), i;
+	char *before, *after;
+
+	before = kernel_pagetable();
+	if (!before)
+		SKIP(return, PTDUMP_FILE " missing (CONFIG_PTDUMP_DEBUGFS)");
+	for (i = 0; i < audits; i++) {
+		struct audit a;
+
+		ASSERT_EQ(0, audit_read(&a));
+		audit_free(&a);
+	}
+	after = kernel_pagetable();
+	ASSERT_NE(NULL, after);
+	TH_LOG("kernel pagetable dump: %zu bytes, compared around %d audits",
+	       strlen(before), audits);
+	EXPECT_EQ(0, strcmp(before, after));
+	free(before);
+	free(after);
+}
+
+static void *reader(void *arg)
+{
+	atomic_bool *done = arg;
+	char buf[4096];
+
+	while (!*done) {
+		int fd = open(AUDIT_FILE, O_RDONLY);
+
+		if (fd < 0)
+			continue;
+		while (read(fd, buf, sizeof(buf)) > 0)
+			;
+		close(fd);
+	}
+	return NULL;
+}
+
+/*
+ * Unload and load the module again and again while two threads read the
+ * file: an open file pins the module, so unloading is retried until it
+ * goes through.  Ends with the module loaded, as it began.
+ */
+TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
+{
+	int cycles = env_int("XMA_STRESS_CYCLES", 100), i, done_cycles = 0;
+	const char *ko = getenv("XMA_MODULE");
+	atomic_bool done = false;
+	pthread_t t[2];
+	int fd;
+
+	if (!ko)
+		SKIP(return, "XMA_MODULE (the path of xen_mmu_audit.ko) not set");
+	fd = open(ko, O_RDONLY);
+	ASSERT_GE(fd, 0) TH_LOG("%s: %s", ko, strerror(errno));
+	for (i = 0; i < 2; i++)
+		ASSERT_EQ(0, pthread_create(&t[i], NULL, reader, &done));
+
+	for (i = 0; i < cycles; i++) {
+		int tries = 0;
+
+		while (syscall(SYS_delete_module, "xen_mmu_audit", O_NONBLOCK)) {
+			if ((errno != EWOULDBLOCK && errno != EBUSY) ||
+			    ++tries > 100000)
+				break;
+			usleep(100);
+		}
+		if (syscall(SYS_finit_module, fd, "", 0))
+			break;
+		done_cycles++;
+	}
+	done = true;
+	for (i = 0; i < 2; i++)
+		pthread_join(t[i], NULL);
+	close(fd);
+	TH_LOG("unload/load cycles with 2 readers: %d of %d", done_cycles,
+	       cycles);
+	EXPECT_EQ(cycles, done_cycles) TH_LOG("stopped: %s", strerror(errno));
+}
+
+int main(int argc, char **argv)
+{
+	if (storm_exec_target(argc, argv))
+		return 0;
+	return test_harness_run(argc, argv);
+}
