@@ -223,7 +223,8 @@ static int cmp_pgd(const void *a, const void *b)
  * task.  Their trees are on pgd_list, with every other user pgd: walked
  * under pgd_lock, interrupts off (so no table is freed meanwhile), their
  * pages count as pagetable pages, but are not judged: such a tree may be
- * half pinned or half unpinned.
+ * half pinned or half unpinned (pinning does the pgd last), so its pgd's
+ * PG_pinned says little.
  */
 static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 			       unsigned int nr)
@@ -253,8 +254,7 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 		pgd_t *pgd = ptdesc_address(pt);
 		pgd_t *upgd = xma_user_pgd(pgd);
 
-		if (!PagePinned(ptdesc_page(pt)) ||
-		    bsearch(&pgd, owned, nr, sizeof(*owned), cmp_pgd))
+		if (bsearch(&pgd, owned, nr, sizeof(*owned), cmp_pgd))
 			continue;
 		p->mms_unowned++;
 		xma_walk_root(&w, XMA_LVL_PGD, pgd);

@@ -190,6 +190,8 @@ static const char *ro_leak_reason(unsigned long pfn)
 		return "read-only, no pagetable page: reserved page";
 	if (PageBuddy(page))
 		return "read-only, no pagetable page: free page";
+	if (PageTable(page))
+		return "read-only, of pagetable type, in no walked tree";
 	return "read-only, no pagetable page, no read-only alias";
 }
 

@@ -146,6 +146,23 @@ static char *kernel_pagetable(void)
 	return text;
 }
 
+static void log_first_difference(struct __test_metadata *_metadata,
+				 const char *a, const char *b)
+{
+	const char *la = a, *lb = b;
+
+	while (*a && *a == *b) {
+		if (*a == '\n') {
+			la = a + 1;
+			lb = b + 1;
+		}
+		a++;
+		b++;
+	}
+	TH_LOG("before: %.120s", la);
+	TH_LOG("after:  %.120s", lb);
+}
+
 TEST_F(audit, audits_leave_pagetables_alone)
 {
 	int audits = env_int("XMA_STRESS_IDLE_AUDITS", 200), i;
@@ -164,7 +181,8 @@ TEST_F(audit, audits_leave_pagetables_alone)
 	ASSERT_NE(NULL, after);
 	TH_LOG("kernel pagetable dump: %zu bytes, compared around %d audits",
 	       strlen(before), audits);
-	EXPECT_EQ(0, strcmp(before, after));
+	EXPECT_EQ(0, strcmp(before, after))
+		log_first_difference(_metadata, before, after);
 	free(before);
 	free(after);
 }
