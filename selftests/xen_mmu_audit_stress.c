@@ -10,7 +10,9 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/syscall.h>
 
@@ -187,6 +189,7 @@ TEST_F(audit, audits_leave_pagetables_alone)
 	free(after);
 }
 
+/* Reads the file again and again, with a short pause in between. */
 static void *reader(void *arg)
 {
 	atomic_bool *done = arg;
@@ -195,19 +198,35 @@ static void *reader(void *arg)
 	while (!*done) {
 		int fd = open(AUDIT_FILE, O_RDONLY);
 
-		if (fd < 0)
-			continue;
-		while (read(fd, buf, sizeof(buf)) > 0)
-			;
-		close(fd);
+		if (fd >= 0) {
+			while (read(fd, buf, sizeof(buf)) > 0)
+				;
+			close(fd);
+		}
+		usleep(1000);
 	}
 	return NULL;
 }
 
+/* Unload, retrying while a reader has the file open: 0 or -errno. */
+static int unload(void)
+{
+	time_t deadline = time(NULL) + 30;
+
+	while (syscall(SYS_delete_module, "xen_mmu_audit", O_NONBLOCK)) {
+		if (errno != EWOULDBLOCK && errno != EBUSY)
+			return -errno;
+		if (time(NULL) > deadline)
+			return -ETIMEDOUT;
+		sched_yield();
+	}
+	return 0;
+}
+
 /*
  * Unload and load the module again and again while two threads read the
- * file: an open file pins the module, so unloading is retried until it
- * goes through.  Ends with the module loaded, as it began.
+ * file: an open file pins the module, so unloading is retried (for 30 s at
+ * most) until it goes through.  Ends with the module loaded, as it began.
  */
 TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 {
@@ -215,7 +234,7 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 	const char *ko = getenv("XMA_MODULE");
 	atomic_bool done = false;
 	pthread_t t[2];
-	int fd;
+	int fd, ret = 0;
 
 	if (!ko)
 		SKIP(return, "XMA_MODULE (the path of xen_mmu_audit.ko) not set");
@@ -225,16 +244,13 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 		ASSERT_EQ(0, pthread_create(&t[i], NULL, reader, &done));
 
 	for (i = 0; i < cycles; i++) {
-		int tries = 0;
-
-		while (syscall(SYS_delete_module, "xen_mmu_audit", O_NONBLOCK)) {
-			if ((errno != EWOULDBLOCK && errno != EBUSY) ||
-			    ++tries > 100000)
-				break;
-			usleep(100);
-		}
-		if (syscall(SYS_finit_module, fd, "", 0))
+		ret = unload();
+		if (ret)
 			break;
+		if (syscall(SYS_finit_module, fd, "", 0)) {
+			ret = -errno;
+			break;
+		}
 		done_cycles++;
 	}
 	done = true;
@@ -243,7 +259,7 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 	close(fd);
 	TH_LOG("unload/load cycles with 2 readers: %d of %d", done_cycles,
 	       cycles);
-	EXPECT_EQ(cycles, done_cycles) TH_LOG("stopped: %s", strerror(errno));
+	EXPECT_EQ(cycles, done_cycles) TH_LOG("stopped: %s", strerror(-ret));
 }
 
 int main(int argc, char **argv)
