@@ -142,10 +142,16 @@ static void worker(int kind, const char *exe)
 	_exit(0);
 }
 
-int storm_start(pid_t pids[STORM_WORKERS], const char *exe)
+int storm_start(pid_t pids[STORM_WORKERS])
 {
+	char exe[4096];
+	ssize_t n;
 	int i;
 
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return -errno;
+	exe[n] = '\0';
 	storm_over = false;
 	for (i = 0; i < STORM_WORKERS; i++) {
 		pids[i] = fork();

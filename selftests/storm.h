@@ -15,8 +15,8 @@
 /* Set to stop the auditors. */
 extern atomic_bool storm_over;
 
-/* Fork the workers; @exe is the program to exec (see storm_exec_target). */
-int storm_start(pid_t pids[STORM_WORKERS], const char *exe);
+/* Fork the workers; one execs this program (see storm_exec_target). */
+int storm_start(pid_t pids[STORM_WORKERS]);
 /* Stop and reap them: how many did not exit cleanly. */
 int storm_stop(pid_t pids[STORM_WORKERS]);
 /* main() calls this first: true if this process is the storm's exec. */

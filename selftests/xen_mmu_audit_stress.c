@@ -18,6 +18,7 @@
 
 #include "../kselftest_harness.h"
 #include "audit_lib.h"
+#include "audit_fixture.h"
 #include "storm.h"
 
 #define PTDUMP_FILE	"/sys/kernel/debug/page_tables/kernel"
@@ -30,25 +31,6 @@ static int env_int(const char *name, int def)
 	return v && atoi(v) > 0 ? atoi(v) : def;
 }
 
-FIXTURE(audit) {
-	struct audit a;
-};
-
-FIXTURE_SETUP(audit)
-{
-	const char *why = "";
-	int ret = audit_here(&self->a, &why);
-
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
-}
-
-FIXTURE_TEARDOWN(audit)
-{
-	audit_free(&self->a);
-}
-
 TEST_F_TIMEOUT(audit, audits_under_storm, 3600)
 {
 	int total = env_int("XMA_STRESS_AUDITS", 1000), i, started = 0;
@@ -56,14 +38,8 @@ TEST_F_TIMEOUT(audit, audits_under_storm, 3600)
 	pthread_t t[STRESS_AUDITORS];
 	pid_t workers[STORM_WORKERS];
 	int audits = 0, bad = 0;
-	char exe[4096];
-	ssize_t n;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	ASSERT_GT(n, 0);
-	exe[n] = '\0';
-
-	ASSERT_EQ(0, storm_start(workers, exe));
+	ASSERT_EQ(0, storm_start(workers));
 	for (i = 0; i < STRESS_AUDITORS; i++) {
 		au[i].target = total / STRESS_AUDITORS;
 		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))

@@ -20,30 +20,11 @@
 
 #include "../kselftest_harness.h"
 #include "audit_lib.h"
+#include "audit_fixture.h"
 #include "storm.h"
 
 #define STORM_SECONDS	6
 #define STORM_AUDITORS	2
-
-/* Every test starts from an audit, or is skipped where there is none. */
-FIXTURE(audit) {
-	struct audit a;
-};
-
-FIXTURE_SETUP(audit)
-{
-	const char *why = "";
-	int ret = audit_here(&self->a, &why);
-
-	if (ret > 0)
-		SKIP(return, "%s", why);
-	ASSERT_EQ(0, ret) TH_LOG("cannot read " AUDIT_FILE ": %s", strerror(-ret));
-}
-
-FIXTURE_TEARDOWN(audit)
-{
-	audit_free(&self->a);
-}
 
 TEST_F(audit, file_present_and_parses)
 {
@@ -75,15 +56,9 @@ TEST_F(audit, storm_no_findings)
 	pthread_t t[STORM_AUDITORS];
 	pid_t workers[STORM_WORKERS];
 	int i, started = 0, audits = 0, bad = 0;
-	char exe[4096];
 	struct audit a;
-	ssize_t n;
 
-	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	ASSERT_GT(n, 0);
-	exe[n] = '\0';
-
-	ASSERT_EQ(0, storm_start(workers, exe));
+	ASSERT_EQ(0, storm_start(workers));
 	for (i = 0; i < STORM_AUDITORS; i++)
 		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))
 			started++;
