@@ -184,7 +184,7 @@ bool storm_exec_target(int argc, char **argv)
 	return argc > 1 && !strcmp(argv[1], "--exit");
 }
 
-void *auditor_run(void *arg)
+static void *auditor_run(void *arg)
 {
 	struct auditor *au = arg;
 
@@ -202,4 +202,34 @@ void *auditor_run(void *arg)
 		audit_free(&a);
 	}
 	return NULL;
+}
+
+int auditors_start(pthread_t *t, struct auditor *au, int n, int target)
+{
+	int i, started = 0;
+
+	for (i = 0; i < n; i++) {
+		au[i].target = target;
+		if (!pthread_create(&t[started], NULL, auditor_run, &au[started]))
+			started++;
+	}
+	return started;
+}
+
+char *auditors_join(pthread_t *t, struct auditor *au, int n, int *audits,
+		    int *bad)
+{
+	char *first_bad = NULL;
+	int i;
+
+	for (i = 0; i < n; i++) {
+		pthread_join(t[i], NULL);
+		*audits += au[i].audits;
+		*bad += au[i].bad;
+		if (!first_bad)
+			first_bad = au[i].first_bad;
+		else
+			free(au[i].first_bad);
+	}
+	return first_bad;
 }

@@ -7,6 +7,7 @@
 #ifndef XEN_MMU_AUDIT_STORM_H
 #define XEN_MMU_AUDIT_STORM_H
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <sys/types.h>
 
@@ -29,6 +30,13 @@ struct auditor {
 	char *first_bad;	/* the first such audit */
 };
 
-void *auditor_run(void *arg);
+/* Start @n auditors of @target audits each: how many started. */
+int auditors_start(pthread_t *t, struct auditor *au, int n, int target);
+/*
+ * Join @n started auditors, adding up their audits and bad ones: the first
+ * bad audit's text (for the caller to free), or NULL.
+ */
+char *auditors_join(pthread_t *t, struct auditor *au, int n, int *audits,
+		    int *bad);
 
 #endif

@@ -33,26 +33,20 @@ static int env_int(const char *name, int def)
 
 TEST_F_TIMEOUT(audit, audits_under_storm, 3600)
 {
-	int total = env_int("XMA_STRESS_AUDITS", 1000), i, started = 0;
+	int total = env_int("XMA_STRESS_AUDITS", 1000), started;
 	struct auditor au[STRESS_AUDITORS] = {};
 	pthread_t t[STRESS_AUDITORS];
 	pid_t workers[STORM_WORKERS];
 	int audits = 0, bad = 0;
+	char *first_bad;
 
 	ASSERT_EQ(0, storm_start(workers));
-	for (i = 0; i < STRESS_AUDITORS; i++) {
-		au[i].target = total / STRESS_AUDITORS;
-		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))
-			started++;
-	}
-	for (i = 0; i < started; i++) {
-		pthread_join(t[i], NULL);
-		audits += au[i].audits;
-		bad += au[i].bad;
-		if (au[i].first_bad)
-			TH_LOG("audit during the storm:\n%s", au[i].first_bad);
-		free(au[i].first_bad);
-	}
+	started = auditors_start(t, au, STRESS_AUDITORS,
+				 total / STRESS_AUDITORS);
+	first_bad = auditors_join(t, au, started, &audits, &bad);
+	if (first_bad)
+		TH_LOG("audit during the storm:\n%s", first_bad);
+	free(first_bad);
 	EXPECT_EQ(0, storm_stop(workers));
 	ASSERT_EQ(STRESS_AUDITORS, started);
 	TH_LOG("audits run under the storm: %d, with findings or errors: %d",

@@ -55,24 +55,19 @@ TEST_F(audit, storm_no_findings)
 	struct auditor au[STORM_AUDITORS] = {};
 	pthread_t t[STORM_AUDITORS];
 	pid_t workers[STORM_WORKERS];
-	int i, started = 0, audits = 0, bad = 0;
+	int started, audits = 0, bad = 0;
+	char *first_bad;
 	struct audit a;
 
 	ASSERT_EQ(0, storm_start(workers));
-	for (i = 0; i < STORM_AUDITORS; i++)
-		if (!pthread_create(&t[i], NULL, auditor_run, &au[i]))
-			started++;
+	started = auditors_start(t, au, STORM_AUDITORS, 0);
 	if (started == STORM_AUDITORS)
 		sleep(STORM_SECONDS);
 	EXPECT_EQ(0, storm_stop(workers));
-	for (i = 0; i < started; i++) {
-		pthread_join(t[i], NULL);
-		audits += au[i].audits;
-		bad += au[i].bad;
-		if (au[i].first_bad)
-			TH_LOG("audit during the storm:\n%s", au[i].first_bad);
-		free(au[i].first_bad);
-	}
+	first_bad = auditors_join(t, au, started, &audits, &bad);
+	if (first_bad)
+		TH_LOG("audit during the storm:\n%s", first_bad);
+	free(first_bad);
 	ASSERT_EQ(STORM_AUDITORS, started);
 	TH_LOG("%d audits during a %ds storm", audits, STORM_SECONDS);
 	EXPECT_GT(audits, 0);
