@@ -127,42 +127,12 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 }
 
 /* Xen makes LDT pages read-only (set_aliased_prot); they are known. */
-static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
-{
 #ifdef CONFIG_MODIFY_LDT_SYSCALL
-	struct ldt_struct *ldt;
+/* Atomic bit ops: CPUs answering note_loaded_ldt() run at once. */
+static void note_ldt_pages(struct xma_pass *p, struct ldt_struct *ldt)
+{
 	unsigned long off, size;
 
-	down_read(&mm->context.ldt_usr_sem);
-	ldt = READ_ONCE(mm->context.ldt);
-	size = ldt ? (unsigned long)ldt->nr_entries * LDT_ENTRY_SIZE : 0;
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		void *va = (void *)ldt->entries + off;
-
-		xma_note_known_ro(p, is_vmalloc_addr(va) ? vmalloc_to_pfn(va) :
-				     PFN_DOWN(__pa(va)));
-	}
-	up_read(&mm->context.ldt_usr_sem);
-#endif
-}
-
-#ifdef CONFIG_MODIFY_LDT_SYSCALL
-/*
- * An LDT stays read-only until its mm is freed (destroy_context), which a
- * CPU that still has the mm loaded, lazily, can put off for a long time
- * after the last task of the mm is gone.  Each CPU reports the LDT of the
- * mm it has loaded: while it runs this, it cannot drop that mm, and an
- * LDT being replaced is not freed before every CPU of the mm answered the
- * flush_ldt IPI.  CPUs answer at once: bits are set atomically.
- */
-static void note_loaded_ldt(void *data)
-{
-	struct mm_struct *mm = current->active_mm;
-	struct xma_pass *p = data;
-	struct ldt_struct *ldt;
-	unsigned long off, size;
-
-	ldt = mm ? READ_ONCE(mm->context.ldt) : NULL;
 	size = ldt ? (unsigned long)ldt->nr_entries * LDT_ENTRY_SIZE : 0;
 	for (off = 0; off < size; off += PAGE_SIZE) {
 		void *va = (void *)ldt->entries + off;
@@ -175,13 +145,47 @@ static void note_loaded_ldt(void *data)
 }
 #endif
 
+static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
+{
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	down_read(&mm->context.ldt_usr_sem);
+	note_ldt_pages(p, READ_ONCE(mm->context.ldt));
+	up_read(&mm->context.ldt_usr_sem);
+#endif
+}
+
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+/*
+ * An LDT stays read-only until its mm is freed (destroy_context), which a
+ * CPU that still has the mm loaded, lazily, can put off for a long time
+ * after the last task of the mm is gone.  Each CPU reports the LDT of the
+ * mm it has loaded: while it runs this, it cannot drop that mm, and an
+ * LDT being replaced is not freed before every CPU of the mm answered the
+ * flush_ldt IPI.
+ */
+static void note_loaded_ldt(void *data)
+{
+	struct mm_struct *mm = current->active_mm;
+
+	if (mm)
+		note_ldt_pages(data, READ_ONCE(mm->context.ldt));
+}
+#endif
+
+/*
+ * Walk a tree from its pgd, and the x86_64 user pgd beside it.  A
+ * mark-only tree is walked under pgd_lock with interrupts off already.
+ */
 static void walk_tree(struct xma_tree *t, const struct xma_walk_ops *ops,
 		      pgd_t *pgd, unsigned int user_end)
 {
-	struct xma_walk w = { .ops = ops, .data = t, .irqs_off = t->user };
+	struct xma_walk w = { .ops = ops, .data = t,
+			      .irqs_off = t->user && !t->mark_only,
+			      .atomic = t->mark_only };
 	pgd_t *upgd = xma_user_pgd(pgd);
 
-	xma_check_root_pinned(t, pgd);
+	if (!t->mark_only)
+		xma_check_root_pinned(t, pgd);
 	xma_walk_root(&w, XMA_LVL_PGD, pgd);
 	xma_walk_range(&w, pgd, 0, user_end);
 	/* The user pgd's user half mirrors the pgd's; the rest is its own. */
@@ -230,9 +234,7 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 			       unsigned int nr)
 {
 	struct xma_tree t = { .pass = p, .owner = { .comm = "unowned" },
-			      .mark_only = true };
-	struct xma_walk w = { .ops = &xma_user_tree_ops, .data = &t,
-			      .atomic = true };
+			      .user = true, .mark_only = true };
 	unsigned long flags;
 	struct ptdesc *pt;
 	unsigned int i;
@@ -252,18 +254,11 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 	spin_lock_irqsave(xma_kernel.pgd_lock, flags);
 	list_for_each_entry(pt, xma_kernel.pgd_list, pt_list) {
 		pgd_t *pgd = ptdesc_address(pt);
-		pgd_t *upgd = xma_user_pgd(pgd);
 
 		if (bsearch(&pgd, owned, nr, sizeof(*owned), cmp_pgd))
 			continue;
 		p->mms_unowned++;
-		xma_walk_root(&w, XMA_LVL_PGD, pgd);
-		xma_walk_range(&w, pgd, 0, pgd_index(XMA_USER_LIMIT));
-		if (upgd) {
-			xma_walk_root(&w, XMA_LVL_USER_PGD, upgd);
-			xma_walk_range(&w, upgd, pgd_index(XMA_USER_LIMIT),
-				       PTRS_PER_PGD);
-		}
+		walk_tree(&t, &xma_user_tree_ops, pgd, pgd_index(XMA_USER_LIMIT));
 	}
 	spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
 	kvfree(owned);
