@@ -3,7 +3,9 @@
 #
 #   scripts/run-tests.sh            (KERNEL_SRC=<tree> for another tree)
 #
-# 1. static: shellcheck of scripts/, checkpatch --strict (check-style.sh)
+# 1. static: shellcheck of scripts/, checkpatch --strict (check-style.sh);
+#    the module builds with W=1 -Werror and no sparse warning
+#    (build-module.sh)
 # 2. before: the pristine tree as a Xen PV dom0; its audit is printed and
 #    saved (this leg fails only on a crash: unpatched kernels have findings)
 # 3. the harness's negative controls (test-harness.sh)
@@ -13,6 +15,8 @@
 #    that a later patch fixes, but no more of any kind than the pristine
 #    kernel (compare-audits.sh); then only the tests that count findings
 #    may fail, and every other test must pass.
+# 5. sparse (C=2) and W=1 on the kernel files the series touches: no
+#    warning the pristine tree does not have (kernel-warnings.sh).
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -45,8 +49,11 @@ logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name
 mkdir -p "$logs" "$results"
 
+build=$XMA_CACHE/build/$name
+
 echo "== before: $name, pristine"
 "$here/build-guest.sh" "$tree" 0 "$out/p0"
+"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p0.txt"
 "$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=audit" \
 	"$out/p0/bzImage" "$out/p0/initramfs.cpio.gz" "$logs/p0-audit.log"
 rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit.txt" \
@@ -54,7 +61,7 @@ rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit.txt" \
 result "before: pristine $name boots, audit printed" $rc
 
 echo "== harness negative controls"
-rc=0; "$here/test-harness.sh" "$out/p0" || rc=$?
+rc=0; "$here/test-harness.sh" "$out/p0" "$build" || rc=$?
 result "harness negative controls" $rc
 
 first=1
@@ -83,6 +90,15 @@ for k in $(seq "$first" "$n"); do
 	fi
 	result "after: $name + $k of $n patches: kselftest under Xen" $rc
 done
+
+if [ "$n" -gt 0 ]; then
+	echo "== sparse and W=1 on the files the series touches: pristine -> $n of $n patches"
+	rc=0
+	"$here/apply-series.sh" "$tree" "$series" "$n" &&
+	"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p$n.txt" &&
+	"$here/compare-warnings.sh" "$results/warnings-p0.txt" "$results/warnings-p$n.txt" || rc=$?
+	result "sparse, W=1: no new warning in the files the series touches" $rc
+fi
 
 echo
 echo "== summary ($(($(date +%s) - start)) s; logs in $logs, audits in $results)"

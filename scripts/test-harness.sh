@@ -2,16 +2,20 @@
 # Negative controls of the harness itself: each must make the verdict fail,
 # for the right reason.
 #
-#   test-harness.sh GUEST_DIR
+#   test-harness.sh GUEST_DIR BUILD_DIR
 #
-# GUEST_DIR is a build-guest.sh output.  Three boots: an init that exits
+# GUEST_DIR is a build-guest.sh output, BUILD_DIR the kernel build it was
+# made from.  The static checks first: a module with a sparse error must
+# not build, a new kernel warning must fail the comparison.  Three boots:
+# an init that exits
 # (kernel panic), an init that never powers off (timeout), and the module
 # loaded with its planted findings (kselftest reports "not ok").  Before
 # them, verdict.sh is checked on small made-up logs.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-guest=${1:?usage: test-harness.sh GUEST_DIR}
+guest=${1:?usage: test-harness.sh GUEST_DIR BUILD_DIR}
+build=${2:?usage: test-harness.sh GUEST_DIR BUILD_DIR}
 here=$(dirname "$0")
 logs=$XMA_CACHE/logs/harness
 mkdir -p "$logs"
@@ -42,6 +46,43 @@ expect_pass() {
 		failed=1
 	fi
 }
+
+# Static checks: sparse on the module, the kernel warning comparison.
+bad=$logs/module-sparse
+rm -rf "$bad" && mkdir -p "$bad" && cp -r "$XMA_TOP/module" "$bad/src"
+cat >> "$bad/src/plant.c" <<'CODE'
+
+/* Negative control: sparse must reject a plain dereference of __user. */
+int xma_sparse_probe(int __user *p);
+int xma_sparse_probe(int __user *p)
+{
+	return *p;
+}
+CODE
+if out=$("$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
+	echo "not ok - module with a sparse error: built"
+	failed=1
+elif ! grep -q "sparse warns" <<< "$out"; then
+	echo "not ok - module with a sparse error: failed, but not for sparse:"
+	echo "    ${out//$'\n'/$'\n'    }"
+	failed=1
+else
+	echo "ok - module with a sparse error: rejected"
+fi
+printf 'a.c: warning: x\nb.c: warning: y\n' > "$logs/warn-before.txt"
+printf 'a.c: warning: x\na.c: warning: x\nb.c: warning: y\n' > "$logs/warn-after.txt"
+if "$here/compare-warnings.sh" "$logs/warn-before.txt" "$logs/warn-after.txt" >/dev/null; then
+	echo "not ok - made-up new kernel warning: comparison passed"
+	failed=1
+else
+	echo "ok - made-up new kernel warning: comparison fails"
+fi
+if "$here/compare-warnings.sh" "$logs/warn-after.txt" "$logs/warn-before.txt" >/dev/null; then
+	echo "ok - made-up fixed kernel warning: comparison passes"
+else
+	echo "not ok - made-up fixed kernel warning: comparison failed"
+	failed=1
+fi
 
 # Made-up logs: the parser's own cases.
 tap() {
