@@ -19,7 +19,9 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/semaphore.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -285,10 +287,20 @@ static void audit_kernel_extras(struct xma_pass *p)
  * allocated when the module loads and reused: an audit allocates nothing
  * large, so that it does not make the kernel grow its own pagetables (a
  * vmalloc'ed buffer can take a new pte page) while it looks at them.
- * Audits take turns for them.
+ * XMA_SLOTS audits can run at once; more wait for a free slot.  (One slot
+ * would make readers queue up holding the file open, and an unload could
+ * wait forever for a moment when no reader has it open.)
  */
-static struct xma_pass xma_passes[2];
-static DEFINE_MUTEX(xma_passes_lock);
+#define XMA_SLOTS	2
+
+struct xma_slot {
+	struct xma_pass pass[2];
+	bool busy;
+};
+
+static struct xma_slot xma_slots[XMA_SLOTS];
+static DEFINE_SPINLOCK(xma_slots_lock);
+static struct semaphore xma_slots_free;
 
 static void pass_free(struct xma_pass *p)
 {
@@ -351,20 +363,56 @@ int xma_audit_init(void)
 {
 	int ret;
 
+	unsigned int i, j;
+
+	sema_init(&xma_slots_free, XMA_SLOTS);
 	if (!xen_pv_domain())
 		return 0;
-	ret = pass_alloc(&xma_passes[0], xen_p2m_size);
-	if (!ret)
-		ret = pass_alloc(&xma_passes[1], xen_p2m_size);
-	if (ret)
-		xma_audit_exit();
-	return ret;
+	for (i = 0; i < XMA_SLOTS; i++) {
+		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++) {
+			ret = pass_alloc(&xma_slots[i].pass[j], xen_p2m_size);
+			if (ret) {
+				xma_audit_exit();
+				return ret;
+			}
+		}
+	}
+	return 0;
 }
 
 void xma_audit_exit(void)
 {
-	pass_free(&xma_passes[0]);
-	pass_free(&xma_passes[1]);
+	unsigned int i, j;
+
+	for (i = 0; i < XMA_SLOTS; i++)
+		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++)
+			pass_free(&xma_slots[i].pass[j]);
+}
+
+static struct xma_slot *get_slot(void)
+{
+	struct xma_slot *slot = NULL;
+	unsigned int i;
+
+	if (down_interruptible(&xma_slots_free))
+		return NULL;
+	spin_lock(&xma_slots_lock);
+	for (i = 0; i < XMA_SLOTS && !slot; i++) {
+		if (!xma_slots[i].busy) {
+			slot = &xma_slots[i];
+			slot->busy = true;
+		}
+	}
+	spin_unlock(&xma_slots_lock);
+	return slot;
+}
+
+static void put_slot(struct xma_slot *slot)
+{
+	spin_lock(&xma_slots_lock);
+	slot->busy = false;
+	spin_unlock(&xma_slots_lock);
+	up(&xma_slots_free);
 }
 
 static int run_pass(struct xma_pass *p)
@@ -454,9 +502,9 @@ static int keep_result(struct xma_result *res, const struct xma_pass *p)
 	return 0;
 }
 
-static int audit_locked(struct xma_result *res)
+static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
 {
-	struct xma_pass *p = &xma_passes[0], *next = &xma_passes[1];
+	struct xma_pass *p = &slot->pass[0], *next = &slot->pass[1];
 	unsigned int i, seen;
 	int ret;
 
@@ -487,16 +535,17 @@ static int audit_locked(struct xma_result *res)
 int xma_audit(struct xma_result *res)
 {
 	u64 start = ktime_get_ns();
+	struct xma_slot *slot;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	res->audited = true;
 	res->mode = "xen-pv";
-	ret = mutex_lock_interruptible(&xma_passes_lock);
-	if (ret)
-		return ret;
-	ret = audit_locked(res);
-	mutex_unlock(&xma_passes_lock);
+	slot = get_slot();
+	if (!slot)
+		return -EINTR;
+	ret = audit_in_slot(res, slot);
+	put_slot(slot);
 	res->duration_ns = ktime_get_ns() - start;
 	if (ret)
 		xma_result_free(res);
