@@ -23,7 +23,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
-mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=2
+mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1
 # shellcheck disable=SC2013 # the command line is one line of words
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in

@@ -17,7 +17,7 @@
 # waits for ever.
 
 name=xma-domu
-mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-2}
+mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1}
 cfg=/etc/xen/$name.cfg
 xllog=/var/log/xen/xl-$name.log
 conslog=/var/log/xen/console/guest-$name.log
@@ -31,7 +31,7 @@ diag() {
 	for f in /tmp/xl-create.out "$xllog" /tmp/toolstack.out; do
 		[ -s "$f" ] && sed "s#^#XMA-DOMU-DIAG| ${f##*/}: #" "$f"
 	done
-	xl dmesg 2>&1 | tail -n 40 | sed 's/^/XMA-DOMU-DIAG| xl dmesg: /'
+	xl dmesg 2>&1 | tail -n 20 | sed 's/^/XMA-DOMU-DIAG| xl dmesg: /'
 }
 
 # The last word: the result, and on anything but a poweroff the logs, and
@@ -69,6 +69,20 @@ xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest \
 	--log-dir=/var/log/xen/console >> /tmp/toolstack.out 2>&1 ||
 	finish "toolstack failed: xenconsoled exited with $?"
 
+# Each domU vCPU is pinned to one physical CPU, the last first: under
+# QEMU (TCG), a PV domU whose vCPUs move between physical CPUs sees its
+# user space fault now and then (an exec'd process reading its TLS as
+# garbage, a thread writing to an unmapped arena), with the pristine
+# kernel too; pinned, it has not been seen.
+ncpus=$(xl info 2>/dev/null | awk '$1 == "nr_cpus" { print $3 }')
+[ -n "$ncpus" ] || finish "toolstack failed: xl info gives no nr_cpus"
+pins=
+i=0
+while [ $i -lt "$vcpus" ]; do
+	pins="$pins${pins:+, }\"$((ncpus - 1 - i % ncpus))\""
+	i=$((i + 1))
+done
+
 # Poweroff destroys the domain; a crash or any other shutdown keeps it, so
 # that it can be told apart (and its state shown) before it is destroyed.
 cat > "$cfg" <<EOF
@@ -79,6 +93,7 @@ ramdisk = "/domu/initramfs.cpio.gz"
 extra = "console=hvc0 xma.mode=$mode"
 memory = $mem
 vcpus = $vcpus
+cpus = [$pins]
 on_poweroff = "destroy"
 on_reboot = "preserve"
 on_crash = "preserve"
@@ -89,49 +104,49 @@ start=$(date +%s)
 xl create "$cfg" > /tmp/xl-create.out 2>&1 || finish "xl create failed (exit $?)"
 say "domU $name is domain $(xl domid "$name" 2>/dev/null)"
 
-# Relay the console log that xenconsoled writes, line by line.
-n=0
-while [ ! -e "$conslog" ] && [ $n -lt 20 ]; do
-	sleep 1
-	n=$((n + 1))
-done
-[ -e "$conslog" ] || say "no console log from xenconsoled after 20 s: $conslog"
-{
-	tail -n +1 -f "$conslog" &
-	echo $! > /tmp/relay.pid
-	wait
-} 2>/dev/null | sed 's/^/XMA-DOMU| /' &
+# The console log that xenconsoled writes is relayed as it grows: each
+# poll prints the complete lines not printed yet, the last one everything.
+relayed=0
+relay() {
+	[ -e "$conslog" ] || return 0
+	if [ "$1" = all ]; then
+		sed -n "$((relayed + 1)),\$p" "$conslog" | sed 's/^/XMA-DOMU| /'
+		return 0
+	fi
+	upto=$(wc -l < "$conslog")
+	[ "$upto" -gt "$relayed" ] || return 0
+	sed -n "$((relayed + 1)),${upto}p" "$conslog" | sed 's/^/XMA-DOMU| /'
+	relayed=$upto
+}
 
+# How it ended is what xl's daemon logged (it destroys the domU on a
+# poweroff, as the config says); a domU still running at the deadline is
+# a timeout.
 result=
 while [ -z "$result" ]; do
+	relay
+	# The state first: a domU gone by then had its reason logged before.
 	state=$(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $5 }')
-	case "$state" in
-	"")
-		# Gone: xl's daemon destroyed it; its log says why.
-		if grep -q 'shut down, reason code 0 ' "$xllog" 2>/dev/null; then
-			result=poweroff
-		else
-			result="domain gone, not by a poweroff"
-		fi
-		;;
-	*c*)
-		result=crashed
-		;;
-	*s*)
-		result="shut down, not by a poweroff"
-		;;
-	*)
-		if [ $(($(date +%s) - start)) -ge "$timeout" ]; then
-			result="timeout after $timeout s (state $state)"
-		else
-			sleep 2
-		fi
-		;;
+	reason=$(sed -n 's/.* has shut down, reason code \([0-9]*\) .*/\1/p' "$xllog" 2>/dev/null | head -n 1)
+	case "$reason" in
+	0) result=poweroff ;;
+	1) result="rebooted (shutdown reason 1)" ;;
+	3) result="crashed (shutdown reason 3)" ;;
+	4) result="watchdog fired (shutdown reason 4)" ;;
+	?*) result="shut down for reason $reason" ;;
 	esac
+	[ -z "$result" ] || break
+	if [ -z "$state" ]; then
+		result="gone, and xl logged no shutdown reason"
+	elif [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+		result="timeout after $timeout s (state $state)"
+	else
+		sleep 2
+	fi
 done
+# What xenconsoled read last, once it has written it.
+sleep 1
+relay all
+[ -e "$conslog" ] || say "no console log from xenconsoled: $conslog"
 say "domU ran $(($(date +%s) - start)) s"
-# Let the relay print the last lines, then stop it.
-sleep 2
-kill "$(cat /tmp/relay.pid)" 2>/dev/null
-wait
 finish "$result"
