@@ -4,6 +4,7 @@
 #
 #   boot-xen.sh [options] KERNEL INITRAMFS LOG
 #     --mem SIZE        dom0 memory (default 512M)
+#     --domu-mem SIZE   memory Xen keeps free for domUs (default 0M)
 #     --vcpus N         dom0 vcpus, also QEMU's CPUs (default 2)
 #     --timeout SEC     hard limit for the whole boot (default 600)
 #     --xen-args ARGS   more Xen command line
@@ -14,10 +15,11 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mem=512M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+mem=512M domu_mem=0M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
+	--domu-mem) domu_mem=$2; shift 2 ;;
 	--vcpus) vcpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--xen-args) xen_args=$2; shift 2 ;;
@@ -33,6 +35,7 @@ need_file "$kernel"
 need_file "$initramfs"
 need_file "$xen" "install xen-hypervisor-4.17-amd64"
 [[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
+[[ "$domu_mem" =~ ^[0-9]+[MG]$ ]] || die "--domu-mem wants a size like 384M, not '$domu_mem'"
 [[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
 # QEMU splits -initrd at commas: no commas in paths or arguments.
@@ -48,10 +51,13 @@ if [[ "$xen" == *.gz ]]; then
 	fi
 fi
 
-# Host memory: dom0 plus room for Xen itself.
-mem_mb=${mem%[MG]}
-[[ "$mem" == *G ]] && mem_mb=$((mem_mb * 1024))
-host_mb=$((mem_mb + 512))
+# Host memory: dom0, the domUs, and room for Xen itself.
+mb() {
+	local n=${1%[MG]}
+	[[ "$1" == *G ]] && n=$((n * 1024))
+	echo "$n"
+}
+host_mb=$(($(mb "$mem") + $(mb "$domu_mem") + 512))
 
 # smap=0 smep=0: under TCG, dom0 dies at its first exception bounce otherwise.
 xen_cmd="console=com1 com1=115200,8n1 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
