@@ -62,7 +62,7 @@ mkdir -p "$(dirname "$logf")"
 : > "$logf"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
 set +e
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
+run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
 	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio \
 	-kernel "$xen_elf" -append "$xen_cmd" \
 	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
