@@ -10,6 +10,9 @@
 #   boot   power off at once (for what the kernel printed while booting)
 #   heavy  load the module, run the heavy kselftest (xen_mmu_audit_stress),
 #          then print what kmemleak found
+#   bench  load the module, print the audit, run xen_mmu_audit_bench; its
+#          options from xma.bench_n=N:N:.. xma.bench_rounds=R
+#          xma.bench_forks=F xma.bench_mmaps=M
 # Output between XMA-*-BEGIN/END markers is what the host reads.
 
 /bin/busybox --install -s /bin
@@ -20,9 +23,17 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
 mode="test"
+# The bench's options, as positional parameters.
+set --
 # shellcheck disable=SC2013 # the command line is one line of words
 for arg in $(cat /proc/cmdline); do
-	case "$arg" in xma.mode=*) mode=${arg#xma.mode=} ;; esac
+	case "$arg" in
+	xma.mode=*) mode=${arg#xma.mode=} ;;
+	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
+	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
+	xma.bench_forks=*) set -- "$@" -f "${arg#*=}" ;;
+	xma.bench_mmaps=*) set -- "$@" -m "${arg#*=}" ;;
+	esac
 done
 echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
 
@@ -76,6 +87,14 @@ heavy)
 			cat /sys/kernel/debug/kmemleak
 			echo "XMA-KMEMLEAK-END"
 		fi
+	fi
+	;;
+bench)
+	if load_module && print_audit; then
+		echo "XMA-BENCH-BEGIN"
+		/selftests/xen_mmu_audit_bench "$@" 2>&1
+		echo "XMA-BENCH-EXIT: $?"
+		echo "XMA-BENCH-END"
 	fi
 	;;
 hang)
