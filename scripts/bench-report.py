@@ -69,6 +69,8 @@ def fmt(v, unit):
         return f'{v:.3f}'
     if unit == 'r^2':
         return f'{v:.4f}'
+    if float(v).is_integer():
+        return f'{v:.0f}'
     if abs(v) >= 100:
         return f'{v:.0f}'
     if abs(v) >= 10:
@@ -132,11 +134,6 @@ def audit_rows(t, s, plot):
         with open(f'{plot}-points-{kern}.dat', 'w') as f:
             for x, y in pts:
                 f.write(f'{x:.0f} {y / 1e6:.3f}\n')
-        with open(f'{plot}-ptdump-{kern}.dat', 'w') as f:
-            for k in s:
-                if k[0] == kern and 'ptdump_read_ns' in s[k]:
-                    f.write(f"{s[k]['audit_kernel_tables']:.0f} "
-                            f"{s[k]['ptdump_read_ns'] / 1e6:.3f}\n")
     with open(f'{plot}-fit.gp', 'w') as f:
         for kern in kernels:
             a, b = fits.get(kern, (0, 0))
@@ -190,12 +187,14 @@ def hypercall_rows(t, path, ratios):
         for r in csv.DictReader(f):
             kern = 'p0' if r['patches'] == '0' else 'pN'
             for col in ('hypercalls', 'mmu_update', 'mmuext_op',
-                        'update_va_mapping'):
-                by[kern][col].append(float(r[col]))
+                        'update_va_mapping', 'trapped_writes'):
+                if r.get(col):
+                    by[kern][col].append(float(r[col]))
     names = {'hypercalls': 'boot to init: pt hypercalls',
              'mmu_update': '  mmu_update requests',
              'mmuext_op': '  mmuext_op operations',
-             'update_va_mapping': '  update_va_mapping calls'}
+             'update_va_mapping': '  update_va_mapping calls',
+             'trapped_writes': 'boot to init: trapped pte writes'}
     for col, name in names.items():
         for kern in ('p0', 'pN'):
             if by[kern][col]:
@@ -208,6 +207,8 @@ def hypercall_rows(t, path, ratios):
                   goal=1.0, note='ratio of the medians')
             if col == 'hypercalls':
                 ratios.append(('boot hypercalls', (r, r, r)))
+            if col == 'trapped_writes':
+                ratios.append(('boot trapped writes', (r, r, r)))
 
 
 def wall_rows(t, path):
