@@ -14,7 +14,7 @@
 #    recorded them
 #
 # Both kernels get Kconfig.bench.fragment (ptdump) and boot
-# $XMA_BENCH_BOOTS times each (default 3), alternating p0, pN, p0, pN...
+# $XMA_BENCH_BOOTS times each (default 5), alternating p0, pN, p0, pN...
 # The guest's bench: XMA_BENCH_N (processes alive, default 0:100:1000),
 # XMA_BENCH_ROUNDS (5), XMA_BENCH_FORKS (200), XMA_BENCH_MMAPS (1000).
 # Prints a table with min/median/max and ratios; writes bench.csv (the
@@ -24,7 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-boots=${XMA_BENCH_BOOTS:-3}
+boots=${XMA_BENCH_BOOTS:-5}
 steps=${XMA_BENCH_N:-0:100:1000}
 rounds=${XMA_BENCH_ROUNDS:-5}
 forks=${XMA_BENCH_FORKS:-200}
