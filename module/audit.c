@@ -418,6 +418,7 @@ static void put_slot(struct xma_slot *slot)
 static int run_pass(struct xma_pass *p)
 {
 	struct xma_tree kernel = { .owner = { .comm = "init_mm" } };
+	u64 start = ktime_get_ns();
 	unsigned int i, nr_mms, skipped;
 	struct xma_mm_ref *mms;
 	int ret;
@@ -433,6 +434,7 @@ static int run_pass(struct xma_pass *p)
 	kernel.pass = p;
 	walk_tree(&kernel, &xma_kernel_tree_ops, xma_kernel.init_mm->pgd,
 		  PTRS_PER_PGD);
+	p->kernel_tables = kernel.tables;
 	audit_kernel_extras(p);
 	for (i = 0; i < nr_mms; i++)
 		audit_user_mm(p, mms[i].mm, &mms[i].owner);
@@ -446,6 +448,7 @@ static int run_pass(struct xma_pass *p)
 #endif
 	xma_check_initial_pt(p);
 	xma_check_ro_leaks(p);
+	p->duration_ns = ktime_get_ns() - start;
 	return 0;
 }
 

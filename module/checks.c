@@ -73,6 +73,7 @@ static void note_table(struct xma_walk *w, enum xma_level level,
 	struct page *page;
 
 	p->visited[level]++;
+	t->tables++;
 	if (pfn < p->nr_pfns)
 		__set_bit(pfn, p->pt_pages);
 	if (!pfn_valid(pfn) || t->mark_only)

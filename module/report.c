@@ -100,6 +100,7 @@ static int xma_show(struct seq_file *m, void *v)
 	for (i = 0; i < XMA_NR_LEVELS; i++)
 		seq_printf(m, "visited_%s: %llu\n", level_names[i],
 			   p->visited[i]);
+	seq_printf(m, "kernel_tables: %llu\n", p->kernel_tables);
 	for (i = 0; i < XMA_NR_KINDS; i++)
 		seq_printf(m, "violations_%s: %llu\n", kind_names[i],
 			   r->violations[i]);
@@ -118,6 +119,7 @@ static int xma_show(struct seq_file *m, void *v)
 	seq_printf(m, "pt_in_flight: %u\n", p->pt_in_flight);
 	seq_printf(m, "findings_lost: %u\n", p->lost_findings);
 	seq_printf(m, "audit_ns: %llu\n", r->duration_ns);
+	seq_printf(m, "pass_ns: %llu\n", p->duration_ns);
 
 	seq_printf(m, "limit: %u\n", o->limit);
 	seq_printf(m, "verbose: %d\n", o->verbose);

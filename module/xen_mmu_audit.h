@@ -63,6 +63,8 @@ struct xma_pass {
 	unsigned long *ro_known;	/* known reason to be read-only */
 
 	u64 visited[XMA_NR_LEVELS];
+	u64 kernel_tables;		/* of those, init_mm's tree */
+	u64 duration_ns;		/* wall time of this pass */
 	unsigned int mms_audited;
 	unsigned int mms_skipped;
 	unsigned int mms_unowned;	/* pinned trees no task owns */
@@ -121,6 +123,7 @@ struct xma_tree {
 	struct xma_owner owner;
 	bool user;
 	bool mark_only;		/* note the pages as pagetable pages, no more */
+	u64 tables;		/* pagetable pages visited in this tree */
 };
 
 extern const struct xma_walk_ops xma_kernel_tree_ops;

@@ -10,12 +10,15 @@
 #     --xen-args ARGS   more Xen command line
 #     --kernel-args A   more dom0 command line
 #     --xen FILE        Xen ELF or .gz (default /boot/xen-4.17-amd64.gz)
+#     --int-log FILE    QEMU logs every interrupt and exception the CPUs
+#                       take to FILE (-d int: slow, and big)
 #
 # The log ends with a line "XMA-HOST: ..." saying how QEMU ended.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mem=512M domu_mem=0M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+qemu_log=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
 	--xen-args) xen_args=$2; shift 2 ;;
 	--kernel-args) kernel_args=$2; shift 2 ;;
 	--xen) xen=$2; shift 2 ;;
+	--int-log) qemu_log=(-d int -D "$2"); shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -68,8 +72,8 @@ mkdir -p "$(dirname "$logf")"
 : > "$logf"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
 set +e
-timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio \
+run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
+	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" \
 	-kernel "$xen_elf" -append "$xen_cmd" \
 	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
 rc=$?

@@ -19,4 +19,4 @@ read -r -a targets <<< "${XMA_KERNEL_TARGETS:-bzImage modules}"
 export KBUILD_BUILD_TIMESTAMP=${KBUILD_BUILD_TIMESTAMP:-2000-01-01}
 export KBUILD_BUILD_USER=xma KBUILD_BUILD_HOST=xma
 
-make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" -j"$(jobs)" "${targets[@]}"
+run_locked make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" -j"$(jobs)" "${targets[@]}"

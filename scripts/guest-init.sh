@@ -10,6 +10,9 @@
 #   boot   power off at once (for what the kernel printed while booting)
 #   heavy  load the module, run the heavy kselftest (xen_mmu_audit_stress),
 #          then print what kmemleak found
+#   bench  load the module, print the audit, run xen_mmu_audit_bench; its
+#          options from xma.bench_n=N:N:.. xma.bench_rounds=R
+#          xma.bench_forks=F xma.bench_mmaps=M
 # Output between XMA-*-BEGIN/END markers is what the host reads.
 #
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
@@ -24,6 +27,8 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
 mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1
+# The bench's options, as positional parameters.
+set --
 # shellcheck disable=SC2013 # the command line is one line of words
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
@@ -32,6 +37,10 @@ for arg in $(cat /proc/cmdline); do
 	xma.domu_timeout=*) domu_timeout=${arg#xma.domu_timeout=} ;;
 	xma.domu_mem=*) domu_mem=${arg#xma.domu_mem=} ;;
 	xma.domu_vcpus=*) domu_vcpus=${arg#xma.domu_vcpus=} ;;
+	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
+	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
+	xma.bench_forks=*) set -- "$@" -f "${arg#*=}" ;;
+	xma.bench_mmaps=*) set -- "$@" -m "${arg#*=}" ;;
 	esac
 done
 echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
@@ -86,6 +95,14 @@ heavy)
 			cat /sys/kernel/debug/kmemleak
 			echo "XMA-KMEMLEAK-END"
 		fi
+	fi
+	;;
+bench)
+	if load_module && print_audit; then
+		echo "XMA-BENCH-BEGIN"
+		/selftests/xen_mmu_audit_bench "$@" 2>&1
+		echo "XMA-BENCH-EXIT: $?"
+		echo "XMA-BENCH-END"
 	fi
 	;;
 hang)

@@ -1,6 +1,8 @@
 #!/bin/bash
 # Install the Debian 12 packages the harness needs (as root, or via sudo).
 # Does nothing when everything is already installed.
+#
+#   install-deps.sh [PACKAGE...]    PACKAGE: more that one command needs
 set -euo pipefail
 
 pkgs=(
@@ -8,6 +10,7 @@ pkgs=(
 	ccache xz-utils git rsync python3 file
 	busybox-static qemu-system-x86 xen-hypervisor-4.17-amd64
 	linux-source-6.12 shellcheck sparse
+	"$@"
 )
 
 missing=()

@@ -22,3 +22,23 @@ need_file() {
 jobs() {
 	nproc 2>/dev/null || echo 2
 }
+
+# Run a command holding the lock file $XMA_LOCK, if set, so that harness
+# runs sharing a machine build and boot one at a time (timings stay
+# honest).  The wait, in ms, is added to the file $XMA_LOCK_WAITS, if set.
+run_locked() {
+	local fd t0 rc=0
+	if [ -z "${XMA_LOCK:-}" ]; then
+		"$@"
+		return
+	fi
+	t0=$(date +%s%N)
+	exec {fd}>>"$XMA_LOCK"
+	flock "$fd"
+	if [ -n "${XMA_LOCK_WAITS:-}" ]; then
+		echo $((($(date +%s%N) - t0) / 1000000)) >> "$XMA_LOCK_WAITS"
+	fi
+	"$@" || rc=$?
+	exec {fd}>&-
+	return $rc
+}

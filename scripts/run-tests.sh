@@ -24,6 +24,9 @@
 # 5. sparse (C=2) and W=1 on the kernel files the series touches: no
 #    warning the pristine tree does not have (kernel-warnings.sh).
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
+# Its wall time is added to results/<tree>/test-times.csv under the cache:
+# cold (the tree had no build directory yet) or warm, and the time spent
+# waiting for $XMA_LOCK (see lib.sh), which the wall time includes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -35,6 +38,12 @@ dom0|domu|both) ;;
 esac
 "$here/install-deps.sh"
 start=$(date +%s)
+started=$(date -u '+%Y-%m-%d %H:%M')
+if [ -n "${XMA_LOCK:-}" ]; then
+	XMA_LOCK_WAITS=$(mktemp)
+	export XMA_LOCK_WAITS
+	trap 'rm -f "$XMA_LOCK_WAITS"' EXIT
+fi
 passed=0 failed=0 summary=()
 result() {
 	if [ "$2" = 0 ]; then
@@ -55,6 +64,8 @@ series=$("$here/series-dir.sh" "$tree")
 n=0
 [ -f "$series/series" ] && n=$(grep -cv '^\s*\(#\|$\)' "$series/series" || true)
 name=$(basename "$tree")
+cache=warm
+[ -d "$XMA_CACHE/build/$name" ] || cache=cold
 out=$XMA_CACHE/out/$name
 logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name
@@ -154,8 +165,15 @@ if [ "$n" -gt 0 ]; then
 	result "sparse, W=1: no new warning in the files the series touches" $rc
 fi
 
+wall=$(($(date +%s) - start))
+wait_s=0
+[ -z "${XMA_LOCK_WAITS:-}" ] || wait_s=$(awk '{ s += $1 } END { printf "%d", s / 1000 }' "$XMA_LOCK_WAITS")
+times=$results/test-times.csv
+[ -s "$times" ] || echo "date,cache,wall_s,lock_wait_s,passed,failed" > "$times"
+echo "$started,$cache,$wall,$wait_s,$passed,$failed" >> "$times"
+
 echo
-echo "== summary ($(($(date +%s) - start)) s; logs in $logs, audits in $results)"
+echo "== summary ($wall s, $cache, $wait_s s waiting for the lock; logs in $logs, audits in $results)"
 printf '  %s\n' "${summary[@]}"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,9 +28,13 @@
 
 TEST_F(audit, file_present_and_parses)
 {
+	static const char *const levels[] = {
+		"pgd", "user_pgd", "p4d", "pud", "pmd", "pte",
+	};
 	struct audit *a = &self->a;
-	long long sum = 0;
+	long long sum = 0, visited = 0;
 	unsigned int i;
+	char key[32];
 
 	EXPECT_EQ(1, a->version);
 	EXPECT_STREQ("xen-pv", a->mode);
@@ -41,6 +45,17 @@ TEST_F(audit, file_present_and_parses)
 	EXPECT_GE(a->mms_audited, 1);
 	EXPECT_GT(key_value(a->text, "visited_pgd"), 0);
 	EXPECT_GT(key_value(a->text, "visited_pte"), 0);
+	for (i = 0; i < ARRAY_SIZE(levels); i++) {
+		snprintf(key, sizeof(key), "visited_%s", levels[i]);
+		visited += key_value(a->text, key);
+	}
+	/* The kernel tree is part of what was visited, not all of it. */
+	EXPECT_GT(key_value(a->text, "kernel_tables"), 0);
+	EXPECT_LT(key_value(a->text, "kernel_tables"), visited);
+	/* One pass is part of the audit. */
+	EXPECT_GT(key_value(a->text, "pass_ns"), 0);
+	EXPECT_LE(key_value(a->text, "pass_ns"),
+		  key_value(a->text, "audit_ns"));
 	EXPECT_EQ(a->findings_listed, a->finding_lines);
 }
 
