@@ -11,6 +11,8 @@
 #                          build-guest.sh output; default GUEST_DIR)
 #     --domu-timeout SEC   dom0 destroys the domU after SEC (default 480)
 #     --domu-mem MB        the domU's memory (default 384)
+#     --domu-vcpus N       the domU's vCPUs (default 1), each on a physical
+#                          CPU of its own
 #     --timeout SEC        hard limit for the whole boot (default 600, with
 #                          a domU 600 + its timeout)
 #     --kernel-args ARGS   more dom0 command line
@@ -22,7 +24,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 timeout='' kargs=''
+dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 domu_vcpus=1 timeout='' kargs=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dom0) dom0_mode=$2; shift 2 ;;
@@ -30,6 +32,7 @@ while [ $# -gt 0 ]; do
 	--domu-dir) domu_dir=$2; shift 2 ;;
 	--domu-timeout) domu_timeout=$2; shift 2 ;;
 	--domu-mem) domu_mem=$2; shift 2 ;;
+	--domu-vcpus) domu_vcpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--kernel-args) kargs=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
@@ -43,6 +46,7 @@ mode_re='^[a-z]+$'
 [ -z "$domu_mode" ] || [[ "$domu_mode" =~ $mode_re ]] || die "--domu wants a mode word, not '$domu_mode'"
 [[ "$domu_timeout" =~ ^[1-9][0-9]*$ ]] || die "--domu-timeout wants seconds, not '$domu_timeout'"
 [[ "$domu_mem" =~ ^[1-9][0-9]*$ ]] || die "--domu-mem wants MiB, not '$domu_mem'"
+[[ "$domu_vcpus" =~ ^[1-9][0-9]*$ ]] || die "--domu-vcpus wants a number, not '$domu_vcpus'"
 need_file "$guest/bzImage" "build it with build-guest.sh"
 need_file "$guest/initramfs.cpio.gz" "build it with build-guest.sh"
 part() {
@@ -66,7 +70,10 @@ timeout=${timeout:-$((600 + domu_timeout))}
 initramfs=$guest/dom0-initramfs.cpio.gz
 "$here/make-dom0-initramfs.sh" "$initramfs" "$guest/initramfs.cpio.gz" \
 	"$domu_dir/bzImage" "$domu_dir/initramfs.cpio.gz"
+# dom0's vCPUs pinned to physical CPUs 0 and 1, the domU's to CPUs of
+# their own (run-domu.sh pins them to the last ones): see run-domu.sh.
 "$here/boot-xen.sh" --timeout "$timeout" --domu-mem "${domu_mem}M" \
-	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem $kargs" \
+	--cpus $((2 + domu_vcpus)) --xen-args dom0_vcpus_pin \
+	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus $kargs" \
 	"$guest/bzImage" "$initramfs" "$logf"
 "$here/split-guest-log.sh" "$logf" "$(part dom0)" "$(part domu)"

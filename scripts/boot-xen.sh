@@ -5,7 +5,8 @@
 #   boot-xen.sh [options] KERNEL INITRAMFS LOG
 #     --mem SIZE        dom0 memory (default 512M)
 #     --domu-mem SIZE   memory Xen keeps free for domUs (default 0M)
-#     --vcpus N         dom0 vcpus, also QEMU's CPUs (default 2)
+#     --vcpus N         dom0 vcpus (default 2)
+#     --cpus N          QEMU's CPUs, Xen's physical ones (default: --vcpus)
 #     --timeout SEC     hard limit for the whole boot (default 600)
 #     --xen-args ARGS   more Xen command line
 #     --kernel-args A   more dom0 command line
@@ -17,13 +18,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mem=512M domu_mem=0M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
 qemu_log=()
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
 	--domu-mem) domu_mem=$2; shift 2 ;;
 	--vcpus) vcpus=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--xen-args) xen_args=$2; shift 2 ;;
 	--kernel-args) kernel_args=$2; shift 2 ;;
@@ -41,6 +43,8 @@ need_file "$xen" "install xen-hypervisor-4.17-amd64"
 [[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
 [[ "$domu_mem" =~ ^[0-9]+[MG]$ ]] || die "--domu-mem wants a size like 384M, not '$domu_mem'"
 [[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"
+cpus=${cpus:-$vcpus}
+[[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a number, not '$cpus'"
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
 # QEMU splits -initrd at commas: no commas in paths or arguments.
 case "$kernel$initramfs$kernel_args" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
@@ -73,7 +77,7 @@ mkdir -p "$(dirname "$logf")"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
 set +e
 run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" \
+	-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" \
 	-kernel "$xen_elf" -append "$xen_cmd" \
 	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
 rc=$?

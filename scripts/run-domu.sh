@@ -69,11 +69,12 @@ xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest \
 	--log-dir=/var/log/xen/console >> /tmp/toolstack.out 2>&1 ||
 	finish "toolstack failed: xenconsoled exited with $?"
 
-# Each domU vCPU is pinned to one physical CPU, the last first: under
-# QEMU (TCG), a PV domU whose vCPUs move between physical CPUs sees its
-# user space fault now and then (an exec'd process reading its TLS as
-# garbage, a thread writing to an unmapped arena), with the pristine
-# kernel too; pinned, it has not been seen.
+# Each domU vCPU is pinned to a physical CPU of its own, the last ones
+# (boot-guests.sh gives QEMU a CPU per domU vCPU beyond dom0's two, and pins
+# dom0's vCPUs to the first two): under QEMU (TCG), a PV domU whose vCPUs
+# share physical CPUs with dom0's, or move between them, sees its user
+# space fault now and then (an exec'd process reading its TLS as garbage,
+# a thread writing to an unmapped arena), with the pristine kernel too.
 ncpus=$(xl info 2>/dev/null | awk '$1 == "nr_cpus" { print $3 }')
 [ -n "$ncpus" ] || finish "toolstack failed: xl info gives no nr_cpus"
 pins=

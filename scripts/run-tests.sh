@@ -135,9 +135,12 @@ for k in $(seq "$first" "$n"); do
 	[ $built -ne 0 ] || boot "p$k-test" "$out/p$k" test 600
 	for g in "${judged[@]}"; do
 		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
-		if [ $rc -eq 0 ]; then
-			"$here/verdict.sh" --audit-only --save-audit "$results/p$k-audit$sfx.txt" \
-				"$logf" >/dev/null || rc=$?
+		# The audit first (for compare-audits.sh); only a failure is shown.
+		if [ $rc -eq 0 ] && ! v=$("$here/verdict.sh" --audit-only \
+			--save-audit "$results/p$k-audit$sfx.txt" "$logf" 2>&1); then
+			rc=1
+			echo "$(label "$g"):"
+			sed -n '/^full log: /,$p' <<< "$v"
 		fi
 		if [ $rc -eq 0 ] && [ "$k" -gt 0 ]; then
 			echo "violations in $(label "$g"), pristine -> $k of $n patches:"
