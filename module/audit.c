@@ -19,7 +19,9 @@
 #include <linux/rcupdate.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
+#include <linux/semaphore.h>
 #include <linux/smp.h>
+#include <linux/spinlock.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
@@ -280,6 +282,26 @@ static void audit_kernel_extras(struct xma_pass *p)
 						 *xma_kernel.p2m_template_pte[i]);
 }
 
+/*
+ * The bitmaps and finding lists of the two passes an audit needs at once,
+ * allocated when the module loads and reused: an audit allocates nothing
+ * large, so that it does not make the kernel grow its own pagetables (a
+ * vmalloc'ed buffer can take a new pte page) while it looks at them.
+ * XMA_SLOTS audits can run at once; more wait for a free slot.  (One slot
+ * would make readers queue up holding the file open, and an unload could
+ * wait forever for a moment when no reader has it open.)
+ */
+#define XMA_SLOTS	2
+
+struct xma_slot {
+	struct xma_pass pass[2];
+	bool busy;
+};
+
+static struct xma_slot xma_slots[XMA_SLOTS];
+static DEFINE_SPINLOCK(xma_slots_lock);
+static struct semaphore xma_slots_free;
+
 static void pass_free(struct xma_pass *p)
 {
 	kvfree(p->pt_pages);
@@ -289,13 +311,11 @@ static void pass_free(struct xma_pass *p)
 	memset(p, 0, sizeof(*p));
 }
 
-static int pass_init(struct xma_pass *p)
+static int pass_alloc(struct xma_pass *p, unsigned long nr_pfns)
 {
-	unsigned long longs;
+	unsigned long longs = BITS_TO_LONGS(nr_pfns);
 
-	memset(p, 0, sizeof(*p));
-	p->nr_pfns = xen_p2m_size;
-	longs = BITS_TO_LONGS(p->nr_pfns);
+	p->nr_pfns = nr_pfns;
 	p->pt_pages = kvcalloc(longs, sizeof(long), GFP_KERNEL);
 	p->ro_linear = kvcalloc(longs, sizeof(long), GFP_KERNEL);
 	p->ro_known = kvcalloc(longs, sizeof(long), GFP_KERNEL);
@@ -306,10 +326,93 @@ static int pass_init(struct xma_pass *p)
 		pass_free(p);
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+/* Empty @p for a new pass, its buffers kept. */
+static int pass_init(struct xma_pass *p)
+{
+	struct xma_pass bufs;
+	int ret;
+
+	/* The p2m grew (memory hotplug): buffers for the new size. */
+	if (p->nr_pfns != xen_p2m_size) {
+		pass_free(p);
+		ret = pass_alloc(p, xen_p2m_size);
+		if (ret)
+			return ret;
+	}
+	bufs = *p;
+	memset(p, 0, sizeof(*p));
+	p->nr_pfns = bufs.nr_pfns;
+	p->pt_pages = bufs.pt_pages;
+	p->ro_linear = bufs.ro_linear;
+	p->ro_known = bufs.ro_known;
+	p->findings = bufs.findings;
+	p->max_findings = bufs.max_findings;
+	bitmap_zero(p->pt_pages, p->nr_pfns);
+	bitmap_zero(p->ro_linear, p->nr_pfns);
+	bitmap_zero(p->ro_known, p->nr_pfns);
 	p->initial_pt.first_pfn = PFN_DOWN(__pa(xen_start_info->pt_base));
 	p->initial_pt.frames = xen_start_info->nr_pt_frames;
 	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
 	return 0;
+}
+
+int xma_audit_init(void)
+{
+	int ret;
+
+	unsigned int i, j;
+
+	sema_init(&xma_slots_free, XMA_SLOTS);
+	if (!xen_pv_domain())
+		return 0;
+	for (i = 0; i < XMA_SLOTS; i++) {
+		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++) {
+			ret = pass_alloc(&xma_slots[i].pass[j], xen_p2m_size);
+			if (ret) {
+				xma_audit_exit();
+				return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+void xma_audit_exit(void)
+{
+	unsigned int i, j;
+
+	for (i = 0; i < XMA_SLOTS; i++)
+		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++)
+			pass_free(&xma_slots[i].pass[j]);
+}
+
+static struct xma_slot *get_slot(void)
+{
+	struct xma_slot *slot = NULL;
+	unsigned int i;
+
+	if (down_interruptible(&xma_slots_free))
+		return NULL;
+	spin_lock(&xma_slots_lock);
+	for (i = 0; i < XMA_SLOTS && !slot; i++) {
+		if (!xma_slots[i].busy) {
+			slot = &xma_slots[i];
+			slot->busy = true;
+		}
+	}
+	spin_unlock(&xma_slots_lock);
+	return slot;
+}
+
+static void put_slot(struct xma_slot *slot)
+{
+	spin_lock(&xma_slots_lock);
+	slot->busy = false;
+	spin_unlock(&xma_slots_lock);
+	up(&xma_slots_free);
 }
 
 static int run_pass(struct xma_pass *p)
@@ -324,10 +427,8 @@ static int run_pass(struct xma_pass *p)
 	if (ret)
 		return ret;
 	mms = collect_mms(&nr_mms, &skipped);
-	if (!mms) {
-		pass_free(p);
+	if (!mms)
 		return -ENOMEM;
-	}
 	p->mms_skipped = skipped;
 
 	kernel.pass = p;
@@ -372,43 +473,92 @@ static void confirm(struct xma_pass *keep, const struct xma_pass *p)
 	keep->nr_findings = out;
 }
 
+/*
+ * What the report needs of the confirming pass @p, in @res: its counters
+ * and findings, and which initial pagetable frames are pagetable pages.
+ */
+static int keep_result(struct xma_result *res, const struct xma_pass *p)
+{
+	const struct xma_initial_pt *ipt = &p->initial_pt;
+	unsigned long i;
+
+	res->pass = *p;
+	res->pass.pt_pages = NULL;
+	res->pass.ro_linear = NULL;
+	res->pass.ro_known = NULL;
+	res->pass.findings = NULL;
+	res->initial_in_use = bitmap_zalloc(ipt->frames, GFP_KERNEL);
+	if (!res->initial_in_use)
+		return -ENOMEM;
+	for (i = 0; i < ipt->frames; i++)
+		if (ipt->first_pfn + i < p->nr_pfns &&
+		    test_bit(ipt->first_pfn + i, p->pt_pages))
+			__set_bit(i, res->initial_in_use);
+	if (!p->nr_findings)
+		return 0;
+	res->pass.findings = kvmalloc_array(p->nr_findings,
+					    sizeof(*p->findings), GFP_KERNEL);
+	if (!res->pass.findings)
+		return -ENOMEM;
+	memcpy(res->pass.findings, p->findings,
+	       p->nr_findings * sizeof(*p->findings));
+	return 0;
+}
+
+static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
+{
+	struct xma_pass *p = &slot->pass[0], *next = &slot->pass[1];
+	unsigned int i, seen;
+	int ret;
+
+	ret = run_pass(p);
+	if (ret)
+		return ret;
+	res->passes = 1;
+	seen = p->nr_findings;
+
+	while (p->nr_findings && res->passes < XMA_PASSES) {
+		synchronize_rcu();
+		msleep(XMA_PASS_GAP_MS);
+		ret = run_pass(next);
+		if (ret)
+			return ret;
+		res->passes++;
+		seen += next->nr_findings;
+		confirm(p, next);
+		p->lost_findings = next->lost_findings;
+	}
+
+	res->unconfirmed = seen - res->passes * p->nr_findings;
+	for (i = 0; i < p->nr_findings; i++)
+		res->violations[p->findings[i].kind]++;
+	return keep_result(res, p);
+}
+
 int xma_audit(struct xma_result *res)
 {
-	struct xma_pass next;
 	u64 start = ktime_get_ns();
-	unsigned int i, seen;
+	struct xma_slot *slot;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	res->audited = true;
 	res->mode = "xen-pv";
-	ret = run_pass(&res->pass);
-	if (ret)
-		return ret;
-	res->passes = 1;
-	seen = res->pass.nr_findings;
-
-	while (res->pass.nr_findings && res->passes < XMA_PASSES) {
-		synchronize_rcu();
-		msleep(XMA_PASS_GAP_MS);
-		ret = run_pass(&next);
-		if (ret)
-			return ret;
-		res->passes++;
-		seen += next.nr_findings;
-		confirm(&res->pass, &next);
-		res->pass.lost_findings = next.lost_findings;
-		pass_free(&next);
-	}
-
-	res->unconfirmed = seen - res->passes * res->pass.nr_findings;
-	for (i = 0; i < res->pass.nr_findings; i++)
-		res->violations[res->pass.findings[i].kind]++;
+	slot = get_slot();
+	if (!slot)
+		return -EINTR;
+	ret = audit_in_slot(res, slot);
+	put_slot(slot);
 	res->duration_ns = ktime_get_ns() - start;
-	return 0;
+	if (ret)
+		xma_result_free(res);
+	return ret;
 }
 
 void xma_result_free(struct xma_result *res)
 {
-	pass_free(&res->pass);
+	kvfree(res->pass.findings);
+	res->pass.findings = NULL;
+	bitmap_free(res->initial_in_use);
+	res->initial_in_use = NULL;
 }

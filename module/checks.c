@@ -7,7 +7,8 @@
  * 2. pin mismatch: every page of a live tree must have PG_pinned, the flag
  *    the pv-mmu code uses to choose hypercalls over plain writes.
  * 3. RO leak: a linear-map page that is read-only but is no pagetable page
- *    and has no other known reason to be read-only.
+ *    (walked, or pinned and of pagetable type) and has no other known
+ *    reason to be read-only.
  * 4. Xen's initial pagetable (start_info pt_base, nr_pt_frames): each frame
  *    is either still a pagetable page or writable again.
  *
@@ -192,8 +193,23 @@ static const char *ro_leak_reason(unsigned long pfn)
 	if (PageBuddy(page))
 		return "read-only, no pagetable page: free page";
 	if (PageTable(page))
-		return "read-only, of pagetable type, in no walked tree";
+		return "read-only, of pagetable type, not pinned, in no walked tree";
 	return "read-only, no pagetable page, no read-only alias";
+}
+
+/*
+ * A pinned page of pagetable type that no walk found is a table between
+ * its allocation and its linking (or its unlinking and its release):
+ * pagetable allocation and page faults do not wait for the mmap lock the
+ * walk holds, and a busy system recycles the same page into new tables
+ * again and again, so it can be "in flight" at every pass.  The kernel's
+ * own bookkeeping says it is a pinned table: read-only is right for it.
+ */
+static bool pinned_table_in_flight(unsigned long pfn)
+{
+	struct page *page = pfn_to_page(pfn);
+
+	return PageTable(page) && PagePinned(page);
 }
 
 /* Runs after every tree was walked: needs pt_pages complete. */
@@ -206,6 +222,10 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		if (test_bit(pfn, p->pt_pages) || test_bit(pfn, p->ro_known) ||
 		    in_initial_pt(p, pfn))
 			continue;
+		if (pinned_table_in_flight(pfn)) {
+			p->pt_in_flight++;
+			continue;
+		}
 		/* Still read-only now, not just while being unpinned? */
 		if (!xma_linear_pte(pfn, &writable) || writable)
 			continue;

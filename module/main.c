@@ -76,15 +76,25 @@ static int __init xma_init(void)
 	} else {
 		pr_info("xen_mmu_audit: not a Xen PV guest: nothing to audit\n");
 	}
+	ret = xma_audit_init();
+	if (ret)
+		goto out_plant;
 	ret = xma_report_init();
 	if (ret)
-		xma_plant_exit();
+		goto out_audit;
+	return 0;
+
+out_audit:
+	xma_audit_exit();
+out_plant:
+	xma_plant_exit();
 	return ret;
 }
 
 static void __exit xma_exit(void)
 {
 	xma_report_exit();
+	xma_audit_exit();
 	xma_plant_exit();
 }
 

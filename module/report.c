@@ -59,16 +59,17 @@ struct xma_open {
 	bool verbose;
 };
 
-static void show_initial_pt_frames(struct seq_file *m, struct xma_pass *p)
+static void show_initial_pt_frames(struct seq_file *m, struct xma_result *r)
 {
-	unsigned long pfn;
+	const struct xma_initial_pt *ipt = &r->pass.initial_pt;
+	unsigned long i;
 	bool writable;
 
-	for (pfn = p->initial_pt.first_pfn;
-	     pfn < p->initial_pt.first_pfn + p->initial_pt.frames; pfn++) {
+	for (i = 0; i < ipt->frames; i++) {
+		unsigned long pfn = ipt->first_pfn + i;
 		const char *fate = "unmapped";
 
-		if (pfn < p->nr_pfns && test_bit(pfn, p->pt_pages))
+		if (test_bit(i, r->initial_in_use))
 			fate = "pagetable";
 		else if (xma_linear_pte(pfn, &writable))
 			fate = writable ? "writable" : "read-only";
@@ -115,6 +116,7 @@ static int xma_show(struct seq_file *m, void *v)
 	seq_printf(m, "passes: %u\n", r->passes);
 	seq_printf(m, "unconfirmed: %u\n", r->unconfirmed);
 	seq_printf(m, "raced: %u\n", p->raced);
+	seq_printf(m, "pt_in_flight: %u\n", p->pt_in_flight);
 	seq_printf(m, "findings_lost: %u\n", p->lost_findings);
 	seq_printf(m, "audit_ns: %llu\n", r->duration_ns);
 	seq_printf(m, "pass_ns: %llu\n", p->duration_ns);
@@ -139,7 +141,7 @@ static int xma_show(struct seq_file *m, void *v)
 			   f->reason);
 	}
 	if (o->verbose)
-		show_initial_pt_frames(m, p);
+		show_initial_pt_frames(m, r);
 	return 0;
 }
 

@@ -69,6 +69,7 @@ struct xma_pass {
 	unsigned int mms_skipped;
 	unsigned int mms_unowned;	/* pinned trees no task owns */
 	unsigned int raced;		/* table unlinked while being judged */
+	unsigned int pt_in_flight;	/* pinned tables no walk found */
 	struct xma_initial_pt initial_pt;
 
 	struct xma_finding *findings;
@@ -81,7 +82,8 @@ struct xma_pass {
 struct xma_result {
 	bool audited;
 	const char *mode;
-	struct xma_pass pass;		/* the confirming pass */
+	struct xma_pass pass;		/* the confirming pass, no bitmaps */
+	unsigned long *initial_in_use;	/* per initial pt frame: a table */
 	u64 violations[XMA_NR_KINDS];
 	unsigned int unconfirmed;	/* seen in one pass only */
 	unsigned int passes;
@@ -135,6 +137,8 @@ void xma_check_initial_pt(struct xma_pass *p);
 bool xma_linear_pte(unsigned long pfn, bool *writable);
 
 /* audit.c: which trees, in which order, under which locks */
+int xma_audit_init(void);
+void xma_audit_exit(void);
 int xma_audit(struct xma_result *res);
 void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);

@@ -4,7 +4,9 @@
 #
 #   boot-xen.sh [options] KERNEL INITRAMFS LOG
 #     --mem SIZE        dom0 memory (default 512M)
-#     --vcpus N         dom0 vcpus, also QEMU's CPUs (default 2)
+#     --domu-mem SIZE   memory Xen keeps free for domUs (default 0M)
+#     --vcpus N         dom0 vcpus (default 2)
+#     --cpus N          QEMU's CPUs, Xen's physical ones (default: --vcpus)
 #     --timeout SEC     hard limit for the whole boot (default 600)
 #     --xen-args ARGS   more Xen command line
 #     --kernel-args A   more dom0 command line
@@ -18,12 +20,14 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mem=512M vcpus=2 timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
 qemu_log=() icount_shift=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
+	--domu-mem) domu_mem=$2; shift 2 ;;
 	--vcpus) vcpus=$2; shift 2 ;;
+	--cpus) cpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--xen-args) xen_args=$2; shift 2 ;;
 	--kernel-args) kernel_args=$2; shift 2 ;;
@@ -40,7 +44,10 @@ need_file "$kernel"
 need_file "$initramfs"
 need_file "$xen" "install xen-hypervisor-4.17-amd64"
 [[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
+[[ "$domu_mem" =~ ^[0-9]+[MG]$ ]] || die "--domu-mem wants a size like 384M, not '$domu_mem'"
 [[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"
+cpus=${cpus:-$vcpus}
+[[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a number, not '$cpus'"
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
 icount=()
 if [ -n "$icount_shift" ]; then
@@ -61,10 +68,13 @@ if [[ "$xen" == *.gz ]]; then
 	fi
 fi
 
-# Host memory: dom0 plus room for Xen itself.
-mem_mb=${mem%[MG]}
-[[ "$mem" == *G ]] && mem_mb=$((mem_mb * 1024))
-host_mb=$((mem_mb + 512))
+# Host memory: dom0, the domUs, and room for Xen itself.
+mb() {
+	local n=${1%[MG]}
+	[[ "$1" == *G ]] && n=$((n * 1024))
+	echo "$n"
+}
+host_mb=$(($(mb "$mem") + $(mb "$domu_mem") + 512))
 
 # smap=0 smep=0: under TCG, dom0 dies at its first exception bounce otherwise.
 xen_cmd="console=com1 com1=115200,8n1 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
@@ -76,7 +86,7 @@ mkdir -p "$(dirname "$logf")"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
 set +e
 run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-	-smp "$vcpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
+	-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
 	-kernel "$xen_elf" -append "$xen_cmd" \
 	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
 rc=$?

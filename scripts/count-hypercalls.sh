@@ -7,9 +7,11 @@
 #
 # COUNT: how many patches of the series to apply (default: 0 and all);
 # each kernel boots $XMA_REPEAT times (default 2), to show the noise.
-# Prints a table and writes it as CSV to results/<tree>/hypercalls.csv.
+# Prints a table and writes it as CSV to results/<tree>/hypercalls.csv:
+# the traps into Xen, then per operation its calls (a hypercall of its own
+# or one entry of a multicall batch) and the requests they carry, counted
+# by the guest until its late_initcall_sync.
 #
-# The hypercalls are counted by the guest until its late_initcall_sync.
 # Writes to read-only pte pages, which Xen traps and emulates (ptwr), the
 # guest cannot see, and Debian's Xen has no performance counters: QEMU
 # logs every exception (-d int) and trapped_writes counts the write faults
@@ -27,7 +29,8 @@ tree=$("$here/kernel-tree.sh")
 name=$(basename "$tree")
 csv=$XMA_CACHE/results/$name/hypercalls.csv
 mkdir -p "$(dirname "$csv")" "$XMA_CACHE/logs/$name"
-echo "patches,boot,hypercalls,mmu_update,mmuext_op,update_va_mapping,trapped_writes" > "$csv"
+fields="hypercalls mmu_update_calls mmu_update mmuext_op_calls mmuext_op update_va_mapping"
+echo "patches,boot,${fields// /,},trapped_writes" > "$csv"
 [ $# -gt 0 ] || set -- 0 all
 repeat=${XMA_REPEAT:-2}
 [[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "XMA_REPEAT must be a number, not '$repeat'"
@@ -42,17 +45,18 @@ for count in "$@"; do
 			--int-log "$logf.int" "$out/bzImage" "$out/initramfs.cpio.gz" "$logf"
 		line=$(tr -d '\r' < "$logf" | grep -m1 'xen-pt-hypercalls:' || true)
 		[ -n "$line" ] || die "no xen-pt-hypercalls line in $logf"
-		re='hypercalls=([0-9]+) mmu_update=([0-9]+) mmuext_op=([0-9]+) update_va_mapping=([0-9]+)'
-		[[ "$line" =~ $re ]] || die "cannot parse: $line"
+		row="$count,$run"
+		for f in $fields; do
+			[[ "$line" =~ [[:space:]]$f=([0-9]+) ]] || die "no $f= in: $line"
+			row+=",${BASH_REMATCH[1]}"
+		done
 		trapped=$(awk '
 			/ IP=[0-9a-f]+:0000/ { user = 1; exit }
 			/ v=0e e=000[37] / && / IP=e033:ffff/ && / CR2=ffff[89a-f]/ { n++ }
 			END { if (user) print n + 0 }' "$logf.int")
 		[ -n "$trapped" ] || die "no exception in user mode in $logf.int: did init run?"
 		rm -f "$logf.int"
-		printf '%s,%s,%s,%s,%s,%s,%s\n' "$count" "$run" "${BASH_REMATCH[1]}" \
-			"${BASH_REMATCH[2]}" "${BASH_REMATCH[3]}" "${BASH_REMATCH[4]}" \
-			"$trapped" >> "$csv"
+		echo "$row,$trapped" >> "$csv"
 	done
 done
 

@@ -14,6 +14,10 @@
 #          options from xma.bench_n=N:N:.. xma.bench_rounds=R
 #          xma.bench_forks=F xma.bench_mmaps=M
 # Output between XMA-*-BEGIN/END markers is what the host reads.
+#
+# In dom0, xma.domu=MODE then starts a PV domU through the toolstack
+# (/domu/run-domu.sh) that runs this same init with xma.mode=MODE;
+# xma.domu_timeout=SEC, xma.domu_mem=MB and xma.domu_vcpus=N tune it.
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -22,13 +26,17 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
-mode="test"
+mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1
 # The bench's options, as positional parameters.
 set --
 # shellcheck disable=SC2013 # the command line is one line of words
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xma.mode=*) mode=${arg#xma.mode=} ;;
+	xma.domu=*) domu=${arg#xma.domu=} ;;
+	xma.domu_timeout=*) domu_timeout=${arg#xma.domu_timeout=} ;;
+	xma.domu_mem=*) domu_mem=${arg#xma.domu_mem=} ;;
+	xma.domu_vcpus=*) domu_vcpus=${arg#xma.domu_vcpus=} ;;
 	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
 	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
 	xma.bench_forks=*) set -- "$@" -f "${arg#*=}" ;;
@@ -105,5 +113,12 @@ hang)
 	echo "XMA-INIT: unknown xma.mode=$mode"
 	;;
 esac
+if [ -n "$domu" ]; then
+	if [ -x /domu/run-domu.sh ]; then
+		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus"
+	else
+		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"
+	fi
+fi
 echo "XMA-INIT: done, powering off"
 poweroff -f

@@ -3,16 +3,26 @@
 #
 #   scripts/run-tests.sh            (KERNEL_SRC=<tree> for another tree)
 #
-# 1. static: shellcheck of scripts/, checkpatch --strict (check-style.sh)
-# 2. before: the pristine tree as a Xen PV dom0; its audit is printed and
-#    saved (this leg fails only on a crash: unpatched kernels have findings)
+# Each boot runs the kernel as a Xen PV dom0 and, in the same boot, as a
+# PV domU that the toolstack in that dom0 starts (boot-guests.sh); each
+# guest is judged on its own.  XMA_GUESTS=dom0 or domu judges one only
+# (default both; with domu, dom0 only prints its audit and hosts).
+#
+# 1. static: shellcheck of scripts/, checkpatch --strict (check-style.sh);
+#    the module builds with W=1 -Werror and no sparse warning
+#    (build-module.sh)
+# 2. before: the pristine tree; each guest's audit is printed and saved
+#    (this leg fails only on a crash: unpatched kernels have findings)
 # 3. the harness's negative controls (test-harness.sh)
 # 4. after: each prefix of the series (1, 1-2, ..., all; XMA_BISECT=0 for
-#    the whole series only) as dom0.  The whole series: the kselftest must
-#    pass.  A shorter prefix may still carry findings of the pristine kernel
-#    that a later patch fixes, but no more of any kind than the pristine
-#    kernel (compare-audits.sh); then only the tests that count findings
-#    may fail, and every other test must pass.
+#    the whole series only).  The whole series: the kselftest must pass in
+#    each guest.  A shorter prefix may still carry findings of the pristine
+#    kernel that a later patch fixes, but no more of any kind than the
+#    pristine kernel in the same kind of guest (compare-audits.sh); then
+#    only the tests that count findings may fail, and every other test must
+#    pass.
+# 5. sparse (C=2) and W=1 on the kernel files the series touches: no
+#    warning the pristine tree does not have (kernel-warnings.sh).
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
 # Its wall time is added to results/<tree>/test-times.csv under the cache:
 # cold (the tree had no build directory yet) or warm, and the time spent
@@ -21,6 +31,11 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
+guests=${XMA_GUESTS:-both}
+case "$guests" in
+dom0|domu|both) ;;
+*) die "XMA_GUESTS must be dom0, domu or both, not '$guests'" ;;
+esac
 "$here/install-deps.sh"
 start=$(date +%s)
 started=$(date -u '+%Y-%m-%d %H:%M')
@@ -56,44 +71,102 @@ logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name
 mkdir -p "$logs" "$results"
 
-echo "== before: $name, pristine"
+# boot LEG GUEST_DIR MODE TIMEOUT: one boot of the chosen guests, each
+# running MODE (dom0 only prints its audit when XMA_GUESTS=domu); sets
+# dom0_log and domu_log to each guest's part of the serial log.
+boot() {
+	local leg=$1 dir=$2 mode=$3 timeout=$4 dom0_mode=$3
+	dom0_log=$logs/$leg.log domu_log=
+	if [ "$guests" = dom0 ]; then
+		"$here/boot-guests.sh" --dom0 "$mode" --timeout "$timeout" "$dir" "$dom0_log"
+		return
+	fi
+	[ "$guests" = both ] || dom0_mode=audit
+	"$here/boot-guests.sh" --dom0 "$dom0_mode" --domu "$mode" --domu-timeout "$timeout" \
+		--timeout $((2 * timeout)) "$dir" "$logs/$leg.log"
+	dom0_log=$logs/$leg.dom0.log domu_log=$logs/$leg.domu.log
+}
+
+# The guests judged in this run, how their results are named, and the
+# suffix of their saved audits.
+judged=(dom0 domu)
+[ "$guests" = both ] || judged=("$guests")
+label() {
+	case "$1" in dom0) echo "dom0" ;; domu) echo "PV domU" ;; esac
+}
+suffix() {
+	case "$1" in dom0) echo "" ;; domu) echo "-domu" ;; esac
+}
+log_of() {
+	case "$1" in dom0) echo "$dom0_log" ;; domu) echo "$domu_log" ;; esac
+}
+
+# With XMA_GUESTS=domu, dom0 hosts: it must boot, print its audit and
+# power off cleanly, or the domU's result cannot stand.
+host_ok() {
+	[ "$guests" = domu ] || return 0
+	"$here/verdict.sh" --audit-only "$dom0_log" >/dev/null ||
+		{ echo "dom0 (the domU's host) failed: see $dom0_log"; return 1; }
+}
+
+build=$XMA_CACHE/build/$name
+echo "== before: $name, pristine ($guests)"
 "$here/build-guest.sh" "$tree" 0 "$out/p0"
-"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=audit" \
-	"$out/p0/bzImage" "$out/p0/initramfs.cpio.gz" "$logs/p0-audit.log"
-rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit.txt" \
-	"$logs/p0-audit.log" || rc=$?
-result "before: pristine $name boots, audit printed" $rc
+"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p0.txt"
+boot p0-audit "$out/p0" audit 240
+for g in "${judged[@]}"; do
+	rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit$(suffix "$g").txt" \
+		"$(log_of "$g")" || rc=$?
+	host_ok || rc=1
+	result "before: pristine $name boots as $(label "$g"), audit printed" $rc
+done
 
 echo "== harness negative controls"
-rc=0; "$here/test-harness.sh" "$out/p0" || rc=$?
+rc=0; "$here/test-harness.sh" "$out/p0" "$build" || rc=$?
 result "harness negative controls" $rc
 
 first=1
 [ "${XMA_BISECT:-1}" = 1 ] || first=$n
 [ "$n" -gt 0 ] || first=0
 for k in $(seq "$first" "$n"); do
-	echo "== after: $name + $k of $n patches"
-	rc=0; "$here/build-guest.sh" "$tree" "$k" "$out/p$k" || rc=$?
-	tolerate=()
-	# One boot: the guest prints its audit, then runs the kselftest.
-	if [ $rc -eq 0 ]; then
-		"$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=test" \
-			"$out/p$k/bzImage" "$out/p$k/initramfs.cpio.gz" "$logs/p$k-test.log"
-		"$here/verdict.sh" --audit-only --save-audit "$results/p$k-audit.txt" \
-			"$logs/p$k-test.log" >/dev/null || rc=$?
-	fi
-	if [ $rc -eq 0 ] && [ "$k" -gt 0 ]; then
-		echo "violations, pristine -> $k of $n patches:"
-		"$here/compare-audits.sh" "$results/before-audit.txt" "$results/p$k-audit.txt" || rc=$?
-		if [ "$k" -lt "$n" ] && ! grep -qx 'violations_total: 0' "$results/p$k-audit.txt"; then
-			tolerate=(--tolerate-findings)
+	echo "== after: $name + $k of $n patches ($guests)"
+	built=0; "$here/build-guest.sh" "$tree" "$k" "$out/p$k" || built=$?
+	# One boot: each guest prints its audit, then runs the kselftest.
+	[ $built -ne 0 ] || boot "p$k-test" "$out/p$k" test 600
+	for g in "${judged[@]}"; do
+		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
+		# The audit first (for compare-audits.sh); only a failure is shown.
+		if [ $rc -eq 0 ] && ! v=$("$here/verdict.sh" --audit-only \
+			--save-audit "$results/p$k-audit$sfx.txt" "$logf" 2>&1); then
+			rc=1
+			echo "$(label "$g"):"
+			sed -n '/^full log: /,$p' <<< "$v"
 		fi
-	fi
-	if [ $rc -eq 0 ]; then
-		"$here/verdict.sh" "${tolerate[@]}" "$logs/p$k-test.log" || rc=$?
-	fi
-	result "after: $name + $k of $n patches: kselftest under Xen" $rc
+		if [ $rc -eq 0 ] && [ "$k" -gt 0 ]; then
+			echo "violations in $(label "$g"), pristine -> $k of $n patches:"
+			"$here/compare-audits.sh" "$results/before-audit$sfx.txt" \
+				"$results/p$k-audit$sfx.txt" || rc=$?
+			if [ "$k" -lt "$n" ] && ! grep -qx 'violations_total: 0' "$results/p$k-audit$sfx.txt"; then
+				tolerate=(--tolerate-findings)
+			fi
+		fi
+		if [ $rc -eq 0 ]; then
+			echo "$(label "$g"):"
+			"$here/verdict.sh" "${tolerate[@]}" "$logf" || rc=$?
+		fi
+		[ $built -ne 0 ] || host_ok || rc=1
+		result "after: $name + $k of $n patches: kselftest in $(label "$g")" $rc
+	done
 done
+
+if [ "$n" -gt 0 ]; then
+	echo "== sparse and W=1 on the files the series touches: pristine -> $n of $n patches"
+	rc=0
+	"$here/apply-series.sh" "$tree" "$series" "$n" &&
+	"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p$n.txt" &&
+	"$here/compare-warnings.sh" "$results/warnings-p0.txt" "$results/warnings-p$n.txt" || rc=$?
+	result "sparse, W=1: no new warning in the files the series touches" $rc
+fi
 
 wall=$(($(date +%s) - start))
 wait_s=0

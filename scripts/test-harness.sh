@@ -2,16 +2,23 @@
 # Negative controls of the harness itself: each must make the verdict fail,
 # for the right reason.
 #
-#   test-harness.sh GUEST_DIR
+#   test-harness.sh GUEST_DIR BUILD_DIR
 #
-# GUEST_DIR is a build-guest.sh output.  Three boots: an init that exits
-# (kernel panic), an init that never powers off (timeout), and the module
-# loaded with its planted findings (kselftest reports "not ok").  Before
-# them, verdict.sh is checked on small made-up logs.
+# GUEST_DIR is a build-guest.sh output, BUILD_DIR the kernel build it was
+# made from.  The static checks first: a module with a sparse error must
+# not build, a new kernel warning must fail the comparison.  Three dom0
+# boots: an init that exits (kernel panic), an init that never powers off
+# (timeout), and the module loaded with its planted findings (kselftest
+# reports "not ok").  Three boots with a PV domU, where dom0 must pass and
+# the domU fail: a domU whose init exits (crashed), one that never powers
+# off (dom0's timeout), one whose kernel xl cannot load (xl create fails).
+# Before them, verdict.sh and split-guest-log.sh are checked on made-up
+# logs, and boot-guests.sh on a domU kernel that is none.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-guest=${1:?usage: test-harness.sh GUEST_DIR}
+guest=${1:?usage: test-harness.sh GUEST_DIR BUILD_DIR}
+build=${2:?usage: test-harness.sh GUEST_DIR BUILD_DIR}
 here=$(dirname "$0")
 logs=$XMA_CACHE/logs/harness
 mkdir -p "$logs"
@@ -43,6 +50,43 @@ expect_pass() {
 	fi
 }
 
+# Static checks: sparse on the module, the kernel warning comparison.
+bad=$logs/module-sparse
+rm -rf "$bad" && mkdir -p "$bad" && cp -r "$XMA_TOP/module" "$bad/src"
+cat >> "$bad/src/plant.c" <<'CODE'
+
+/* Negative control: sparse must reject a plain dereference of __user. */
+int xma_sparse_probe(int __user *p);
+int xma_sparse_probe(int __user *p)
+{
+	return *p;
+}
+CODE
+if out=$("$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
+	echo "not ok - module with a sparse error: built"
+	failed=1
+elif ! grep -q "sparse warns" <<< "$out"; then
+	echo "not ok - module with a sparse error: failed, but not for sparse:"
+	echo "    ${out//$'\n'/$'\n'    }"
+	failed=1
+else
+	echo "ok - module with a sparse error: rejected"
+fi
+printf 'a.c: warning: x\nb.c: warning: y\n' > "$logs/warn-before.txt"
+printf 'a.c: warning: x\na.c: warning: x\nb.c: warning: y\n' > "$logs/warn-after.txt"
+if "$here/compare-warnings.sh" "$logs/warn-before.txt" "$logs/warn-after.txt" >/dev/null; then
+	echo "not ok - made-up new kernel warning: comparison passed"
+	failed=1
+else
+	echo "ok - made-up new kernel warning: comparison fails"
+fi
+if "$here/compare-warnings.sh" "$logs/warn-after.txt" "$logs/warn-before.txt" >/dev/null; then
+	echo "ok - made-up fixed kernel warning: comparison passes"
+else
+	echo "not ok - made-up fixed kernel warning: comparison failed"
+	failed=1
+fi
+
 # Made-up logs: the parser's own cases.
 tap() {
 	printf 'XMA-TAP-BEGIN\nTAP version 13\n%s\nXMA-KSFT-EXIT: %s\nXMA-TAP-END\nXMA-HOST: qemu exited with status 0\n' "$1" "$2"
@@ -59,6 +103,8 @@ tap $'1..1\nok 1 a # SKIP not here' 4 > "$logs/skip.log"
 expect_fail "made-up skip" "$logs/skip.log" "skipped"
 { tap $'1..1\nok 1 a' 0; echo "WARNING: CPU: 0 PID: 1 at mm/foo.c:1"; } > "$logs/warn.log"
 expect_fail "made-up WARNING" "$logs/warn.log" "crash"
+{ tap $'1..1\nok 1 a' 0; echo "storm[54]: segfault at 0 ip 0000000000407b52 sp 00007fff73146e88 error 4"; } > "$logs/segv.log"
+expect_fail "made-up user-space segfault" "$logs/segv.log" "crash"
 tap $'1..2\nnot ok 1 global.idle_no_findings\nok 2 b' 1 > "$logs/known.log"
 expect_fail "made-up known findings, not tolerated" "$logs/known.log" "not ok"
 if "$here/verdict.sh" --tolerate-findings "$logs/known.log" >/dev/null 2>&1; then
@@ -71,6 +117,54 @@ expect_fail "made-up other failure, tolerating findings" "$logs/notok.log" "not 
 echo "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." > "$logs/xen.log"
 expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
 
+# Made-up serial logs of a boot with a domU: each guest is judged on its
+# own part.
+domu_tap() {
+	printf 'XMA-DOMU| XMA-TAP-BEGIN\nXMA-DOMU| TAP version 13\n'
+	while read -r l; do printf 'XMA-DOMU| %s\n' "$l"; done <<< "$1"
+	printf 'XMA-DOMU| XMA-KSFT-EXIT: %s\nXMA-DOMU| XMA-TAP-END\n' "$2"
+}
+{ tap $'1..1\nok 1 a' 0 | grep -v '^XMA-HOST'; domu_tap $'1..1\nnot ok 1 a' 1
+  echo "XMA-DOMU: result: poweroff"; echo "XMA-HOST: qemu exited with status 0"; } > "$logs/split.log"
+"$here/split-guest-log.sh" "$logs/split.log" "$logs/split.dom0.log" "$logs/split.domu.log"
+expect_pass "made-up split: dom0 passes" "$logs/split.dom0.log"
+expect_fail "made-up split: the domU's not ok is the domU's" "$logs/split.domu.log" "not ok"
+{ tap $'1..1\nok 1 a' 0 | grep -v '^XMA-HOST'; echo "XMA-DOMU: result: poweroff"
+  echo "XMA-HOST: qemu exited with status 0"; } > "$logs/split-silent.log"
+"$here/split-guest-log.sh" "$logs/split-silent.log" "$logs/split-silent.dom0.log" "$logs/split-silent.domu.log"
+expect_fail "made-up split: dom0's TAP does not count for a silent domU" \
+	"$logs/split-silent.domu.log" "no TAP output"
+tap $'1..1\nok 1 a' 0 > "$logs/split-none.log"
+"$here/split-guest-log.sh" "$logs/split-none.log" "$logs/split-none.dom0.log" "$logs/split-none.domu.log"
+expect_fail "made-up split: dom0 never reports on the domU" "$logs/split-none.domu.log" "never reported"
+{ echo "(XEN) d1v0 Unhandled page fault fault/trap [#14]"; domu_tap $'1..1\nok 1 a' 0
+  echo "XMA-DOMU: result: crashed (shutdown reason 3)"; echo "XMA-DOMU-DIAG| xl-xma-domu.log: reason code 3"
+  echo "XMA-HOST: qemu exited with status 0"; } > "$logs/split-crash.log"
+"$here/split-guest-log.sh" "$logs/split-crash.log" "$logs/split-crash.dom0.log" "$logs/split-crash.domu.log"
+expect_fail "made-up split: a domU crash is the domU's" "$logs/split-crash.domu.log" "domU: crashed"
+expect_fail "made-up split: Xen's word on d1 goes with the domU" "$logs/split-crash.domu.log" "d1v0 Unhandled"
+if grep -q 'd1v0' "$logs/split-crash.dom0.log"; then
+	echo "not ok - made-up split: Xen's line on d1 left in dom0's part"
+	failed=1
+else
+	echo "ok - made-up split: Xen's line on d1 not in dom0's part"
+fi
+
+# A domU kernel that is no kernel: refused before any boot.
+mkdir -p "$logs/notkernel"
+echo "not a kernel" > "$logs/notkernel/bzImage"
+cp "$guest/initramfs.cpio.gz" "$logs/notkernel/"
+if out=$("$here/boot-guests.sh" --domu test --domu-dir "$logs/notkernel" "$guest" \
+	"$logs/notkernel.log" 2>&1); then
+	echo "not ok - a domU kernel that is none: boot-guests.sh went ahead"
+	failed=1
+elif ! grep -q 'not a bzImage' <<< "$out"; then
+	echo "not ok - a domU kernel that is none: refused, but not for that: $out"
+	failed=1
+else
+	echo "ok - a domU kernel that is none: refused before booting"
+fi
+
 # Real boots.
 "$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=panic" \
 	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/panic.log"
@@ -81,6 +175,34 @@ expect_fail "guest that never powers off" "$logs/hang.log" "timeout"
 "$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant" \
 	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/plant.log"
 expect_fail "kselftest with planted findings" "$logs/plant.log" "not ok"
+
+# Real boots with a domU: dom0 prints its audit and must pass; the domU
+# must fail, for the right reason, with xl's and Xen's logs shown.
+expect_host_pass() {
+	if "$here/verdict.sh" --audit-only "$2" >/dev/null 2>&1; then
+		echo "ok - $1: dom0 passes"
+	else
+		echo "not ok - $1: dom0 failed (see $2)"
+		failed=1
+	fi
+}
+"$here/boot-guests.sh" --dom0 audit --domu panic --domu-timeout 120 \
+	"$guest" "$logs/domu-panic.log"
+expect_host_pass "domU whose init exits" "$logs/domu-panic.dom0.log"
+expect_fail "domU whose init exits" "$logs/domu-panic.domu.log" "domU: crashed"
+expect_fail "domU whose init exits, xl's log shown" "$logs/domu-panic.domu.log" "reason code 3"
+"$here/boot-guests.sh" --dom0 audit --domu hang --domu-timeout 30 \
+	"$guest" "$logs/domu-hang.log"
+expect_host_pass "domU that never powers off" "$logs/domu-hang.dom0.log"
+expect_fail "domU that never powers off" "$logs/domu-hang.domu.log" "domU: timeout after 30 s"
+# The first 64 KiB of a bzImage: a kernel to file(1), none to xl.
+mkdir -p "$logs/cutkernel"
+head -c 65536 "$guest/bzImage" > "$logs/cutkernel/bzImage"
+cp "$guest/initramfs.cpio.gz" "$logs/cutkernel/"
+"$here/boot-guests.sh" --dom0 audit --domu test --domu-timeout 120 \
+	--domu-dir "$logs/cutkernel" "$guest" "$logs/domu-cut.log"
+expect_host_pass "domU kernel xl cannot load" "$logs/domu-cut.dom0.log"
+expect_fail "domU kernel xl cannot load" "$logs/domu-cut.domu.log" "domU: xl create failed"
 
 [ $failed -eq 0 ] || die "a negative control did not fail as it should"
 log "all negative controls fail as they should"

@@ -3,9 +3,11 @@
 #
 #   verdict.sh [--audit-only] [--save-audit FILE] [--tolerate-findings] LOG
 #
-# Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, Xen reporting a
-# crashed domain, and (unless --audit-only) a missing or incomplete TAP plan,
-# any "not ok", any SKIP, or a non-zero kselftest exit.  With --audit-only
+# Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, a user-space
+# segfault (the storm's programs are correct: one means pages went wrong),
+# Xen reporting a crashed domain, a domU that did not power itself off, and
+# (unless --audit-only) a missing or incomplete TAP plan, any "not ok", any
+# SKIP, or a non-zero kselftest exit.  With --audit-only
 # it needs the printed audit instead of TAP.  Prints the TAP summary (or the
 # audit) and where the full log is; exits 0 only on a pass.
 #
@@ -41,10 +43,19 @@ block() {
 }
 
 grep -q '^XMA-HOST: timeout' "$clean" && fail+=("timeout: $(grep -m1 '^XMA-HOST: timeout' "$clean")")
-crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP|unreferenced object|suspected memory leak'
+crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|segfault at [0-9a-f]+ ip|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP|unreferenced object|suspected memory leak'
 if grep -Eq "$crash_re" "$clean"; then
 	fail+=("guest or Xen crash:")
 	while read -r l; do fail+=("    $l"); done < <(grep -E -m5 "$crash_re" "$clean")
+fi
+
+# A domU's log (split-guest-log.sh): dom0's word on how the domU ended.
+# Anything but a poweroff fails, shown with what dom0 gathered (the output
+# of xl create, xl's log, the tail of Xen's log).
+domu_result=$(sed -n 's/^XMA-DOMU: result: //p' "$clean" | head -n 1)
+if [ -n "$domu_result" ] && [ "$domu_result" != poweroff ]; then
+	fail+=("domU: $domu_result")
+	while read -r l; do fail+=("    $l"); done < <(sed -n 's/^XMA-DOMU-DIAG| //p' "$clean")
 fi
 
 if [ $audit_only -eq 1 ]; then

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Run in dom0 (busybox sh, called by guest-init.sh): start Xen's toolstack,
+# have xl build one PV domU, relay its console and wait for it.
+#
+#   run-domu.sh MODE TIMEOUT MEM_MB VCPUS
+#
+# The domU boots /domu/bzImage with /domu/initramfs.cpio.gz and
+# xma.mode=MODE (see guest-init.sh), without disk or network.  Output, for
+# the host to split from dom0's own (split-guest-log.sh):
+#   XMA-DOMU| <line>        a line of the domU's console, as it comes
+#   XMA-DOMU: <text>        dom0's word on the run, ending with
+#                           "XMA-DOMU: result: poweroff" when the domU
+#                           powered itself off, or another result
+#   XMA-DOMU-DIAG| <line>   after any other result: xl's log, the output of
+#                           xl create, the tail of Xen's log (xl dmesg)
+# dom0 gives up after TIMEOUT seconds and destroys the domU; it never
+# waits for ever.
+
+name=xma-domu
+mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1}
+cfg=/etc/xen/$name.cfg
+xllog=/var/log/xen/xl-$name.log
+conslog=/var/log/xen/console/guest-$name.log
+export PATH=/usr/sbin:/bin
+
+say() {
+	echo "XMA-DOMU: $*"
+}
+
+diag() {
+	for f in /tmp/xl-create.out "$xllog" /tmp/toolstack.out; do
+		[ -s "$f" ] && sed "s#^#XMA-DOMU-DIAG| ${f##*/}: #" "$f"
+	done
+	xl dmesg 2>&1 | tail -n 20 | sed 's/^/XMA-DOMU-DIAG| xl dmesg: /'
+}
+
+# The last word: the result, and on anything but a poweroff the logs, and
+# no domU left behind.
+finish() {
+	say "result: $1"
+	if [ "$1" != poweroff ]; then
+		diag
+		xl destroy "$name" > /dev/null 2>&1
+	fi
+	exit 0
+}
+
+# The toolstack: xenfs gives xenstored the store page and port, devpts
+# gives xenconsoled its ptys; xen-init-dom0 writes dom0's xenstore nodes.
+mkdir -p /proc/xen /dev/pts /etc/xen /var/run/xen /var/run/xenstored \
+	/var/lib/xen /var/lib/xenstored /var/log/xen/console /var/lock
+grep -q xenfs /proc/mounts || mount -t xenfs xenfs /proc/xen ||
+	finish "toolstack failed: cannot mount xenfs on /proc/xen"
+grep -q control_d /proc/xen/capabilities ||
+	finish "toolstack failed: this is not dom0 (/proc/xen/capabilities)"
+grep -q devpts /proc/mounts || mount -t devpts devpts /dev/pts ||
+	finish "toolstack failed: cannot mount devpts"
+xenstored --pid-file /var/run/xenstored.pid > /tmp/toolstack.out 2>&1 ||
+	finish "toolstack failed: xenstored exited with $?"
+n=0
+while [ ! -S /var/run/xenstored/socket ]; do
+	[ $n -lt 30 ] || finish "toolstack failed: no xenstored socket after 30 s"
+	sleep 1
+	n=$((n + 1))
+done
+xen-init-dom0 >> /tmp/toolstack.out 2>&1 ||
+	finish "toolstack failed: xen-init-dom0 exited with $?"
+xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest \
+	--log-dir=/var/log/xen/console >> /tmp/toolstack.out 2>&1 ||
+	finish "toolstack failed: xenconsoled exited with $?"
+
+# Each domU vCPU is pinned to a physical CPU of its own, the last ones
+# (boot-guests.sh gives QEMU a CPU per domU vCPU beyond dom0's two, and pins
+# dom0's vCPUs to the first two): under QEMU (TCG), a PV domU whose vCPUs
+# share physical CPUs with dom0's, or move between them, sees its user
+# space fault now and then (an exec'd process reading its TLS as garbage,
+# a thread writing to an unmapped arena), with the pristine kernel too.
+ncpus=$(xl info 2>/dev/null | awk '$1 == "nr_cpus" { print $3 }')
+[ -n "$ncpus" ] || finish "toolstack failed: xl info gives no nr_cpus"
+pins=
+i=0
+while [ $i -lt "$vcpus" ]; do
+	pins="$pins${pins:+, }\"$((ncpus - 1 - i % ncpus))\""
+	i=$((i + 1))
+done
+
+# Poweroff destroys the domain; a crash or any other shutdown keeps it, so
+# that it can be told apart (and its state shown) before it is destroyed.
+cat > "$cfg" <<EOF
+name = "$name"
+type = "pv"
+kernel = "/domu/bzImage"
+ramdisk = "/domu/initramfs.cpio.gz"
+extra = "console=hvc0 xma.mode=$mode"
+memory = $mem
+vcpus = $vcpus
+cpus = [$pins]
+on_poweroff = "destroy"
+on_reboot = "preserve"
+on_crash = "preserve"
+on_watchdog = "preserve"
+EOF
+say "xl create: PV domU, kernel /domu/bzImage, xma.mode=$mode, ${mem} MiB, $vcpus vcpus, timeout ${timeout} s"
+start=$(date +%s)
+xl create "$cfg" > /tmp/xl-create.out 2>&1 || finish "xl create failed (exit $?)"
+say "domU $name is domain $(xl domid "$name" 2>/dev/null)"
+
+# The console log that xenconsoled writes is relayed as it grows: each
+# poll prints the complete lines not printed yet, the last one everything.
+relayed=0
+relay() {
+	[ -e "$conslog" ] || return 0
+	if [ "$1" = all ]; then
+		sed -n "$((relayed + 1)),\$p" "$conslog" | sed 's/^/XMA-DOMU| /'
+		return 0
+	fi
+	upto=$(wc -l < "$conslog")
+	[ "$upto" -gt "$relayed" ] || return 0
+	sed -n "$((relayed + 1)),${upto}p" "$conslog" | sed 's/^/XMA-DOMU| /'
+	relayed=$upto
+}
+
+# How it ended is what xl's daemon logged (it destroys the domU on a
+# poweroff, as the config says); a domU still running at the deadline is
+# a timeout.
+result=
+while [ -z "$result" ]; do
+	relay
+	# The state first: a domU gone by then had its reason logged before.
+	state=$(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $5 }')
+	reason=$(sed -n 's/.* has shut down, reason code \([0-9]*\) .*/\1/p' "$xllog" 2>/dev/null | head -n 1)
+	case "$reason" in
+	0) result=poweroff ;;
+	1) result="rebooted (shutdown reason 1)" ;;
+	3) result="crashed (shutdown reason 3)" ;;
+	4) result="watchdog fired (shutdown reason 4)" ;;
+	?*) result="shut down for reason $reason" ;;
+	esac
+	[ -z "$result" ] || break
+	if [ -z "$state" ]; then
+		result="gone, and xl logged no shutdown reason"
+	elif [ $(($(date +%s) - start)) -ge "$timeout" ]; then
+		result="timeout after $timeout s (state $state)"
+	else
+		sleep 2
+	fi
+done
+# What xenconsoled read last, once it has written it.
+sleep 1
+relay all
+[ -e "$conslog" ] || say "no console log from xenconsoled: $conslog"
+say "domU ran $(($(date +%s) - start)) s"
+finish "$result"
