@@ -4,10 +4,12 @@ that scripts/bench.sh collected, the hypercall counts of
 count-hypercalls.sh and the test command's recorded wall times.  Prints
 the table, writes it as CSV, and writes the data the plot needs.
 
-Ratios pair samples taken side by side: audit/ptdump pairs the audit and
-the ptdump read of the same round of the same boot; pN/p0 pairs round r of
-the k-th pristine boot with round r of the k-th patched boot, booted one
-after the other.
+Each row has the unpatched kernel's (p0) and the patched kernel's (pN)
+min/median/max, and a ratio's.  Ratios pair samples taken side by side:
+pN/p0 pairs round r of the k-th boot of p0 with round r of the k-th boot
+of pN, booted one after the other under the same clock; audit/ptdump
+pairs the two reads of one round.  "met" is yes if every sample the goal
+is about meets it, no if none does, mixed otherwise.
 """
 import argparse
 import csv
@@ -16,13 +18,16 @@ import statistics
 import sys
 from collections import defaultdict
 
+KERNELS = ('p0', 'pN')
+
 
 def load_samples(path):
-    """{(kernel, boot, n, round): {metric: value}}"""
+    """{(clock, kernel, boot, n, round): {metric: value}}"""
     rows = defaultdict(dict)
     with open(path, newline='') as f:
         for r in csv.DictReader(f):
-            key = (r['kernel'], int(r['boot']), r['n'], int(r['round']))
+            key = (r['clock'], r['kernel'], int(r['boot']), r['n'],
+                   int(r['round']))
             rows[key][r['metric']] = float(r['value'])
     if not rows:
         sys.exit(f'bench-report.py: no samples in {path}')
@@ -30,36 +35,39 @@ def load_samples(path):
 
 
 def stats(values):
-    return min(values), statistics.median(values), max(values)
+    if not values:
+        return None
+    return min(values), statistics.median(values), max(values), len(values)
 
 
-def verdict(lo, hi, goal):
-    """yes if every sample meets the goal, no if none does, else mixed."""
-    if hi <= goal:
+def verdict(values, goal):
+    if max(values) <= goal:
         return 'yes'
-    if lo > goal:
+    if min(values) > goal:
         return 'no'
     return 'mixed'
 
 
 class Table:
+    """Rows of: p0, pN and ratio statistics, a goal on some of them."""
+
     def __init__(self):
         self.rows = []
 
-    def add(self, measure, n, kernel, unit, values, goal=None, note=''):
-        lo, med, hi = stats(values)
+    def add(self, measure, n, clock, unit, p0=None, pN=None, ratio=None,
+            goal=None, goal_on=(), note=''):
+        """goal_on: which of 'p0', 'pN', 'ratio' the goal is about."""
+        vals = {'p0': p0 or [], 'pN': pN or [], 'ratio': ratio or []}
+        met = ''
+        if goal is not None:
+            judged = [v for k in goal_on for v in vals[k]]
+            met = verdict(judged, goal) if judged else ''
         self.rows.append({
-            'measure': measure, 'n': n, 'kernel': kernel, 'unit': unit,
-            'samples': len(values), 'min': lo, 'median': med, 'max': hi,
-            'goal': f'<= {goal:g}' if goal is not None else '',
-            'met': verdict(lo, hi, goal) if goal is not None else '',
-            'note': note})
-
-    def add_value(self, measure, n, kernel, unit, value, samples, note=''):
-        self.rows.append({
-            'measure': measure, 'n': n, 'kernel': kernel, 'unit': unit,
-            'samples': samples, 'min': None, 'median': value, 'max': None,
-            'goal': '', 'met': '', 'note': note})
+            'measure': measure, 'n': n, 'clock': clock, 'unit': unit,
+            'p0': stats(vals['p0']), 'pN': stats(vals['pN']),
+            'ratio': stats(vals['ratio']),
+            'goal': f"{'/'.join(goal_on)} <= {goal:g}" if goal else '',
+            'met': met, 'note': note})
 
 
 def fmt(v, unit):
@@ -69,9 +77,7 @@ def fmt(v, unit):
         return f'{v:.3f}'
     if unit == 'r^2':
         return f'{v:.4f}'
-    if float(v).is_integer():
-        return f'{v:.0f}'
-    if abs(v) >= 100:
+    if float(v).is_integer() or abs(v) >= 100:
         return f'{v:.0f}'
     if abs(v) >= 10:
         return f'{v:.1f}'
@@ -89,98 +95,113 @@ def fit(points):
     if sxx == 0:
         return None
     b = sxy / sxx
-    a = my - b * mx
-    r2 = sxy * sxy / (sxx * syy) if syy else 1.0
-    return a, b, r2
+    return my - b * mx, b, (sxy * sxy / (sxx * syy) if syy else 1.0)
 
 
-def audit_rows(t, s, plot):
-    kernels = ('p0', 'pN')
-    steps = sorted({k[2] for k in s if k[2] != ''}, key=int)
+def per_kernel(s, clock, n, fn):
+    """fn(sample) for every round of every boot, per kernel."""
+    out = {}
+    for kern in KERNELS:
+        out[kern] = [fn(v) for k, v in sorted(s.items())
+                     if k[0] == clock and k[1] == kern and k[3] == n and
+                     'audit_pass_ns' in v]
+    return out
+
+
+def paired(s, clock, metric):
+    """pN/p0 of @metric, round by round of the k-th boots."""
+    out = []
+    for k, v in sorted(s.items()):
+        if k[0] != clock or k[1] != 'pN' or metric not in v:
+            continue
+        base = s.get((clock, 'p0') + k[2:], {}).get(metric)
+        if base:
+            out.append(v[metric] / base)
+    return out
+
+
+def audit_rows(t, s, clock, plot):
+    unit = 'ns' if clock == 'wall' else 'insns'
+    steps = sorted({k[3] for k in s if k[0] == clock and k[3] != ''},
+                   key=int)
     perpage = {}
     for n in steps:
-        for kern in kernels:
-            keys = [k for k in s if k[0] == kern and k[2] == n]
-            if not keys:
-                continue
-            audit = [s[k]['audit_pass_ns'] / s[k]['audit_visited'] for k in keys]
-            ptdump = [s[k]['ptdump_read_ns'] / s[k]['audit_kernel_tables']
-                      for k in keys]
-            ratio = [a / p for a, p in zip(audit, ptdump)]
-            visited = [s[k]['audit_visited'] for k in keys]
-            ktables = [s[k]['audit_kernel_tables'] for k in keys]
-            passes = max(s[k]['audit_passes'] for k in keys)
-            note = f'up to {passes:.0f} passes (findings)' if passes > 1 else ''
-            t.add('audit: pagetable pages visited', n, kern, 'pages', visited)
-            t.add('  of them the kernel tree (init_mm)', n, kern, 'pages', ktables)
-            t.add('audit: one pass, per page visited', n, kern, 'ns', audit,
-                  note=note)
-            t.add('ptdump: one read, per kernel-tree page', n, kern, 'ns', ptdump)
-            t.add('audit / ptdump, per page', n, kern, 'x', ratio, goal=1.0)
-            perpage[(n, kern)] = (stats(audit), stats(ptdump))
+        visited = per_kernel(s, clock, n, lambda v: v['audit_visited'])
+        ktables = per_kernel(s, clock, n, lambda v: v['audit_kernel_tables'])
+        audit = per_kernel(s, clock, n,
+                           lambda v: v['audit_pass_ns'] / v['audit_visited'])
+        ptdump = per_kernel(s, clock, n, lambda v: v['ptdump_read_ns'] /
+                            v['audit_kernel_tables'])
+        ratio = {k: [a / p for a, p in zip(audit[k], ptdump[k])]
+                 for k in KERNELS}
+        passes = max(per_kernel(s, clock, n,
+                                lambda v: v['audit_passes'])['p0'] or [1])
+        t.add('audit: pagetable pages visited', n, clock, 'pages',
+              visited['p0'], visited['pN'])
+        t.add('  of them the kernel tree', n, clock, 'pages',
+              ktables['p0'], ktables['pN'])
+        t.add('audit: one pass, per page visited', n, clock, unit,
+              audit['p0'], audit['pN'],
+              [b / a for a, b in zip(audit['p0'], audit['pN'])],
+              note=f'p0 has findings: audit_ns is {passes:.0f} passes'
+              if passes > 1 else '')
+        t.add('ptdump: one read, per kernel-tree page', n, clock, unit,
+              ptdump['p0'], ptdump['pN'])
+        t.add('audit / ptdump, per page', n, clock, 'x', ratio['p0'],
+              ratio['pN'], goal=1.0, goal_on=('p0', 'pN'))
+        perpage[n] = (audit, ptdump)
+
     fits = {}
-    for kern in kernels:
-        pts = [(s[k]['audit_visited'], s[k]['audit_pass_ns'])
-               for k in s if k[0] == kern and 'audit_pass_ns' in s[k]]
+    for kern in KERNELS:
+        pts = [(v['audit_visited'], v['audit_pass_ns'])
+               for k, v in s.items()
+               if k[0] == clock and k[1] == kern and 'audit_pass_ns' in v]
         res = fit(pts) if len(pts) > 2 else None
-        if not res:
-            continue
-        a, b, r2 = res
-        fits[kern] = (a, b)
-        t.add_value('audit fit pass_ns = a + b*pages: b', 'all', kern,
-                    'ns/page', b, len(pts))
-        t.add_value('  a (fixed cost)', 'all', kern, 'us', a / 1000, len(pts))
-        t.add_value('  r^2', 'all', kern, 'r^2', r2, len(pts))
-        with open(f'{plot}-points-{kern}.dat', 'w') as f:
+        fits[kern] = res or (0, 0, 0)
+        with open(f'{plot}-{clock}-points-{kern}.dat', 'w') as f:
             for x, y in pts:
                 f.write(f'{x:.0f} {y / 1e6:.3f}\n')
-    with open(f'{plot}-fit.gp', 'w') as f:
-        for kern in kernels:
-            a, b = fits.get(kern, (0, 0))
+    if all(fits[k][1] for k in KERNELS):
+        t.add('audit fit pass = a + b*pages: b', 'all', clock,
+              f'{unit}/page', [fits['p0'][1]], [fits['pN'][1]])
+        t.add('  a (fixed cost)', 'all', clock,
+              'ms' if clock == 'wall' else 'M insns',
+              [fits['p0'][0] / 1e6], [fits['pN'][0] / 1e6])
+        t.add('  r^2', 'all', clock, 'r^2', [fits['p0'][2]], [fits['pN'][2]])
+    with open(f'{plot}-{clock}-fit.gp', 'w') as f:
+        for kern in KERNELS:
+            a, b, _ = fits[kern]
             f.write(f'a_{kern} = {a / 1e6:.6f}\nb_{kern} = {b / 1e6:.9f}\n')
-    with open(f'{plot}-perpage.dat', 'w') as f:
+    with open(f'{plot}-{clock}-perpage.dat', 'w') as f:
         f.write('# N, then median min max of: audit p0, audit pN, '
-                'ptdump p0, ptdump pN (ns per page)\n')
+                'ptdump p0, ptdump pN (per page)\n')
         for n in steps:
             cols = [n]
-            for what in (0, 1):
-                for kern in kernels:
-                    lo, med, hi = perpage.get((n, kern), ((0, 0, 0),) * 2)[what]
+            for what in perpage[n]:
+                for kern in KERNELS:
+                    lo, med, hi, _ = stats(what[kern]) or (0, 0, 0, 0)
                     cols += [f'{med:.1f}', f'{lo:.1f}', f'{hi:.1f}']
             f.write(' '.join(cols) + '\n')
 
 
-def paired_ratio(s, metric):
-    """pN/p0 of @metric, round r of boot k against round r of boot k."""
-    out = []
-    for k in s:
-        if k[0] != 'pN' or metric not in s[k]:
-            continue
-        base = s.get(('p0',) + k[1:], {}).get(metric)
-        if base:
-            out.append(s[k][metric] / base)
-    return out
-
-
-def loop_rows(t, s, ratios):
+def loop_rows(t, s, clock, ratios):
+    unit = 'us' if clock == 'wall' else 'k insns'
     for metric, name in (('fork_ns_per_iter', 'fork+exit+wait'),
                          ('mmap_ns_per_iter', 'mmap/touch/munmap')):
-        for kern in ('p0', 'pN'):
-            vals = [v[metric] / 1000 for k, v in s.items()
-                    if k[0] == kern and metric in v]
-            if vals:
-                t.add(f'{name}, per iteration', '-', kern, 'us', vals)
-        r = paired_ratio(s, metric)
-        if r:
-            t.add(f'{name}, pN/p0', '-', 'pN/p0', 'x', r,
-                  goal=1.01)
-            ratios.append((name, stats(r)))
+        vals = {kern: [v[metric] / 1000 for k, v in sorted(s.items())
+                       if k[0] == clock and k[1] == kern and metric in v]
+                for kern in KERNELS}
+        r = paired(s, clock, metric)
+        if not r:
+            continue
+        t.add(f'{name}, per iteration', '-', clock, unit, vals['p0'],
+              vals['pN'], r, goal=1.01, goal_on=('ratio',))
+        ratios.append((f'{name} ({clock})', stats(r)))
 
 
 def hypercall_rows(t, path, ratios):
     if not path or not os.path.exists(path):
-        t.add_value('boot pagetable hypercalls: not counted', '-', '-', '',
-                    None, 0, 'run scripts/count-hypercalls.sh')
+        t.add('boot: not counted (run count-hypercalls.sh)', '-', '-', '')
         return
     by = defaultdict(lambda: defaultdict(list))
     with open(path, newline='') as f:
@@ -191,7 +212,7 @@ def hypercall_rows(t, path, ratios):
                         'update_va_mapping', 'trapped_writes'):
                 if r.get(col):
                     by[kern][col].append(float(r[col]))
-    names = {'hypercalls': 'boot to init: pt hypercalls',
+    names = {'hypercalls': 'boot to init: pagetable hypercalls',
              'mmu_update_calls': '  mmu_update calls',
              'mmu_update': '  mmu_update requests',
              'mmuext_op_calls': '  mmuext_op calls',
@@ -199,19 +220,15 @@ def hypercall_rows(t, path, ratios):
              'update_va_mapping': '  update_va_mapping calls',
              'trapped_writes': 'boot to init: trapped pte writes'}
     for col, name in names.items():
-        for kern in ('p0', 'pN'):
-            if by[kern][col]:
-                t.add(name, '-', kern, 'calls', by[kern][col])
-        if by['p0'][col] and by['pN'][col]:
-            # Boot counts barely vary: the ratio of the medians.
-            r = (statistics.median(by['pN'][col]) /
-                 statistics.median(by['p0'][col]))
-            t.add(name + ', pN/p0', '-', 'pN/p0', 'x', [r],
-                  goal=1.0, note='ratio of the medians')
-            if col == 'hypercalls':
-                ratios.append(('boot hypercalls', (r, r, r)))
-            if col == 'trapped_writes':
-                ratios.append(('boot trapped writes', (r, r, r)))
+        p0, pN = by['p0'][col], by['pN'][col]
+        if not p0 or not pN:
+            continue
+        # Counts barely vary from boot to boot: the ratio of the medians.
+        r = statistics.median(pN) / statistics.median(p0)
+        t.add(name, '-', 'count', 'calls', p0, pN, [r], goal=1.0,
+              goal_on=('ratio',), note='ratio of the medians')
+        if col in ('hypercalls', 'trapped_writes'):
+            ratios.append((name.split(': ')[1], stats([r])))
 
 
 def wall_rows(t, path):
@@ -223,31 +240,59 @@ def wall_rows(t, path):
     for cache in ('cold', 'warm'):
         r = latest.get(cache)
         if not r:
-            t.add_value(f'test command wall time, {cache}', '-', '-', 's',
-                        None, 0, 'not recorded yet (scripts/run-tests.sh)')
+            t.add(f'test command, {cache}: not recorded yet', '-', 'wall',
+                  's')
             continue
-        wall, wait = float(r['wall_s']), float(r['lock_wait_s'])
-        t.add_value(f'test command wall time, {cache}', '-', '-', 's', wall, 1,
-                    f"{r['date']} UTC; {r['passed']} passed, {r['failed']} "
-                    f"failed; {wait:.0f} s of it waiting for the lock")
+        t.add(f'test command, {cache}', '-', 'wall', 's',
+              note=f"{float(r['wall_s']):.0f} s on {r['date']} UTC "
+              f"({r['passed']} passed, {r['failed']} failed), "
+              f"{float(r['lock_wait_s']):.0f} s of it waiting for the lock")
 
 
 def print_table(t, title):
     print(f'bench: {title}')
-    head = ('measure', 'N', 'kernel', 'unit', 'n', 'min', 'median', 'max',
-            'goal', 'met')
+    head = ['measure', 'N', 'clock', 'unit']
+    for what in ('p0', 'pN', 'pN/p0'):
+        head += [f'{what} min', 'median', 'max']
+    head += ['goal', 'met']
     lines = [head]
     for r in t.rows:
-        lines.append((r['measure'], str(r['n']), r['kernel'], r['unit'],
-                      str(r['samples']), fmt(r['min'], r['unit']),
-                      fmt(r['median'], r['unit']), fmt(r['max'], r['unit']),
-                      r['goal'], r['met'] + ('  ' + r['note'] if r['note'] else '')))
+        line = [r['measure'], str(r['n']), r['clock'], r['unit']]
+        for what in ('p0', 'pN', 'ratio'):
+            st = r[what]
+            unit = 'x' if what == 'ratio' else r['unit']
+            if not st:
+                line += ['', '', '']
+            elif st[3] == 1:
+                line += ['', fmt(st[1], unit), '']
+            else:
+                line += [fmt(v, unit) for v in st[:3]]
+        line += [r['goal'], r['met'] + ('  ' + r['note'] if r['note'] else '')]
+        lines.append(line)
     widths = [max(len(line[i]) for line in lines) for i in range(len(head) - 1)]
-    right = {1, 4, 5, 6, 7}
+    left = {0, 2, 3, len(head) - 2}
     for line in lines:
-        cells = [c.rjust(w) if i in right else c.ljust(w)
+        cells = [c.ljust(w) if i in left else c.rjust(w)
                  for i, (c, w) in enumerate(zip(line, widths))]
         print('  '.join(cells + [line[-1]]).rstrip())
+
+
+def write_csv(t, path):
+    fields = ['measure', 'n', 'clock', 'unit']
+    for what in ('p0', 'pN', 'ratio'):
+        fields += [f'{what}_samples', f'{what}_min', f'{what}_median',
+                   f'{what}_max']
+    fields += ['goal', 'met', 'note']
+    with open(path, 'w', newline='') as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for r in t.rows:
+            row = [r['measure'].strip(), r['n'], r['clock'], r['unit']]
+            for what in ('p0', 'pN', 'ratio'):
+                st = r[what]
+                row += ([st[3]] + [f'{v:.6g}' for v in st[:3]]
+                        if st else ['', '', '', ''])
+            w.writerow(row + [r['goal'], r['met'], r['note']])
 
 
 def main():
@@ -263,21 +308,17 @@ def main():
     s = load_samples(args.samples)
     t = Table()
     ratios = []
-    audit_rows(t, s, args.plot_data)
-    loop_rows(t, s, ratios)
+    clocks = [c for c in ('icount', 'wall') if any(k[0] == c for k in s)]
+    for clock in clocks:
+        audit_rows(t, s, clock, args.plot_data)
+    for clock in clocks:
+        loop_rows(t, s, clock, ratios)
     hypercall_rows(t, args.hypercalls, ratios)
     wall_rows(t, args.test_times)
     print_table(t, args.title)
-
-    with open(args.csv, 'w', newline='') as f:
-        w = csv.DictWriter(f, fieldnames=list(t.rows[0]))
-        w.writeheader()
-        for r in t.rows:
-            w.writerow({k: ('' if v is None else
-                            (f'{v:.6g}' if isinstance(v, float) else v))
-                        for k, v in r.items()})
+    write_csv(t, args.csv)
     with open(f'{args.plot_data}-ratios.dat', 'w') as f:
-        for i, (name, (lo, med, hi)) in enumerate(ratios):
+        for i, (name, (lo, med, hi, _)) in enumerate(ratios):
             f.write(f'{i} "{name}" {med:.4f} {lo:.4f} {hi:.4f}\n')
 
 

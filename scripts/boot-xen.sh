@@ -13,13 +13,15 @@
 #     --xen FILE        Xen ELF or .gz (default /boot/xen-4.17-amd64.gz)
 #     --int-log FILE    QEMU logs every interrupt and exception the CPUs
 #                       take to FILE (-d int: slow, and big)
+#     --icount SHIFT    the guest's clock counts instructions, 2^SHIFT ns
+#                       each, not host time (-icount: one host thread)
 #
 # The log ends with a line "XMA-HOST: ..." saying how QEMU ended.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
-qemu_log=()
+qemu_log=() icount_shift=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
@@ -31,6 +33,7 @@ while [ $# -gt 0 ]; do
 	--kernel-args) kernel_args=$2; shift 2 ;;
 	--xen) xen=$2; shift 2 ;;
 	--int-log) qemu_log=(-d int -D "$2"); shift 2 ;;
+	--icount) icount_shift=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -46,6 +49,12 @@ need_file "$xen" "install xen-hypervisor-4.17-amd64"
 cpus=${cpus:-$vcpus}
 [[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a number, not '$cpus'"
 [[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
+icount=()
+if [ -n "$icount_shift" ]; then
+	[[ "$icount_shift" =~ ^[0-9]$ ]] || die "--icount wants a shift of 0 to 9, not '$icount_shift'"
+	# sleep=off: an idle guest's clock jumps to its next timer at once.
+	icount=(-icount "shift=$icount_shift,sleep=off")
+fi
 # QEMU splits -initrd at commas: no commas in paths or arguments.
 case "$kernel$initramfs$kernel_args" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
 
@@ -77,7 +86,7 @@ mkdir -p "$(dirname "$logf")"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
 set +e
 run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-	-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" \
+	-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
 	-kernel "$xen_elf" -append "$xen_cmd" \
 	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
 rc=$?

@@ -190,7 +190,7 @@ static long long key(const char *name)
 /* One audit and one ptdump read, printed; @round 0 is a warm-up. */
 static void audit_round(int n, int round)
 {
-	long long read_ns, visited = 0;
+	long long read_ns, visited = 0, per_level[ARRAY_SIZE(levels)];
 	unsigned int i;
 	char name[32];
 	ssize_t len;
@@ -198,15 +198,19 @@ static void audit_round(int n, int round)
 	read_timed(AUDIT_FILE, &read_ns);
 	for (i = 0; i < ARRAY_SIZE(levels); i++) {
 		snprintf(name, sizeof(name), "visited_%s", levels[i]);
-		visited += key(name);
+		per_level[i] = key(name);
+		visited += per_level[i];
 	}
 	if (round) {
 		printf("bench-audit: n=%d round=%d pass_ns=%lld audit_ns=%lld read_ns=%lld",
 		       n, round, key("pass_ns"), key("audit_ns"), read_ns);
 		printf(" passes=%lld visited=%lld kernel_tables=%lld",
 		       key("passes"), visited, key("kernel_tables"));
-		printf(" mms_audited=%lld violations=%lld\n",
+		printf(" mms_audited=%lld violations=%lld",
 		       key("mms_audited"), key("violations_total"));
+		for (i = 0; i < ARRAY_SIZE(levels); i++)
+			printf(" %s=%lld", levels[i], per_level[i]);
+		printf("\n");
 	}
 
 	len = read_timed(PTDUMP_FILE, &read_ns);
