@@ -370,6 +370,8 @@ static int pass_init(struct xma_pass *p)
 	p->initial_pt.first_pfn = PFN_DOWN(__pa(xen_start_info->pt_base));
 	p->initial_pt.frames = xen_start_info->nr_pt_frames;
 	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
+	/* x86_32 Xen (before 5.9) keeps the zero page read-only on purpose. */
+	xma_note_known_ro(p, PFN_DOWN(__pa(empty_zero_page)));
 	note_kernel_image(p);
 	return 0;
 }
