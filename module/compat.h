@@ -191,6 +191,20 @@ static inline void mmap_read_unlock(struct mm_struct *mm)
 }
 #endif
 
+/* get_task_comm() is exported since 3.0 (untested: taken as 3.0). */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(3, 0, 0)
+static inline char *xma_get_task_comm(char *buf, struct task_struct *tsk)
+{
+	task_lock(tsk);
+	memcpy(buf, tsk->comm, TASK_COMM_LEN);
+	buf[TASK_COMM_LEN - 1] = '\0';
+	task_unlock(tsk);
+	return buf;
+}
+
+#define get_task_comm(buf, tsk)	xma_get_task_comm(buf, tsk)
+#endif
+
 /*
  * The thread after @t in the thread group of @p, NULL after the last
  * (under rcu_read_lock).  __next_thread() is 6.7's at the latest; before,
