@@ -55,7 +55,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	die "these options did not land in .config (unmet dependencies?)"
 fi
 
-if ! cmp -s "$tmp/.config" "$build/.config"; then
+# Options only: older kconfig stamps the date into a comment line.
+options() {
+	grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' "$1" 2>/dev/null
+}
+if [ ! -f "$build/.config" ] || ! cmp -s <(options "$tmp/.config") <(options "$build/.config"); then
 	cp "$tmp/.config" "$build/.config"
 	log "$build/.config updated"
 fi
