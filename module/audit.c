@@ -11,14 +11,11 @@
  * So a finding counts only if every one of XMA_PASSES passes, separated by
  * an RCU grace period and a pause, sees it again.
  */
-#include <linux/bsearch.h>
 #include <linux/delay.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmu_context.h>
 #include <linux/rcupdate.h>
-#include <linux/sched/mm.h>
-#include <linux/sched/signal.h>
 #include <linux/semaphore.h>
 #include <linux/smp.h>
 #include <linux/spinlock.h>
@@ -81,7 +78,7 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 		*skipped = 0;
 		rcu_read_lock();
 		for_each_process(p) {
-			for_each_thread(p, t) {
+			for (t = p; t; t = xma_next_thread(p, t)) {
 				struct mm_struct *mm;
 
 				if (t->flags & PF_KTHREAD)
@@ -129,15 +126,16 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 }
 
 /* Xen makes LDT pages read-only (set_aliased_prot); they are known. */
-#ifdef CONFIG_MODIFY_LDT_SYSCALL
+#ifdef XMA_HAVE_LDT
 /* Atomic bit ops: CPUs answering note_loaded_ldt() run at once. */
-static void note_ldt_pages(struct xma_pass *p, struct ldt_struct *ldt)
+static void note_ldt_pages(struct xma_pass *p, mm_context_t *ctx)
 {
 	unsigned long off, size;
+	void *ldt;
 
-	size = ldt ? (unsigned long)ldt->nr_entries * LDT_ENTRY_SIZE : 0;
-	for (off = 0; off < size; off += PAGE_SIZE) {
-		void *va = (void *)ldt->entries + off;
+	xma_ldt_get(ctx, &ldt, &size);
+	for (off = 0; ldt && off < size; off += PAGE_SIZE) {
+		void *va = ldt + off;
 		unsigned long pfn = is_vmalloc_addr(va) ? vmalloc_to_pfn(va) :
 				    PFN_DOWN(__pa(va));
 
@@ -149,14 +147,14 @@ static void note_ldt_pages(struct xma_pass *p, struct ldt_struct *ldt)
 
 static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
 {
-#ifdef CONFIG_MODIFY_LDT_SYSCALL
-	down_read(&mm->context.ldt_usr_sem);
-	note_ldt_pages(p, READ_ONCE(mm->context.ldt));
-	up_read(&mm->context.ldt_usr_sem);
+#ifdef XMA_HAVE_LDT
+	xma_ldt_lock(mm);
+	note_ldt_pages(p, &mm->context);
+	xma_ldt_unlock(mm);
 #endif
 }
 
-#ifdef CONFIG_MODIFY_LDT_SYSCALL
+#ifdef XMA_HAVE_LDT
 /*
  * An LDT stays read-only until its mm is freed (destroy_context), which a
  * CPU that still has the mm loaded, lazily, can put off for a long time
@@ -170,7 +168,7 @@ static void note_loaded_ldt(void *data)
 	struct mm_struct *mm = current->active_mm;
 
 	if (mm)
-		note_ldt_pages(data, READ_ONCE(mm->context.ldt));
+		note_ldt_pages(data, &mm->context);
 }
 #endif
 
@@ -190,6 +188,7 @@ static void walk_tree(struct xma_tree *t, const struct xma_walk_ops *ops,
 		xma_check_root_pinned(t, pgd);
 	xma_walk_root(&w, XMA_LVL_PGD, pgd);
 	xma_walk_range(&w, pgd, 0, user_end);
+	xma_walk_kernel_pmds(&w, pgd, user_end);
 	/* The user pgd's user half mirrors the pgd's; the rest is its own. */
 	if (upgd) {
 		xma_walk_root(&w, XMA_LVL_USER_PGD, upgd);
@@ -238,7 +237,7 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 	struct xma_tree t = { .pass = p, .owner = { .comm = "unowned" },
 			      .user = true, .mark_only = true };
 	unsigned long flags;
-	struct ptdesc *pt;
+	struct xma_pgd_desc *pt;
 	unsigned int i;
 	pgd_t **owned;
 
@@ -254,8 +253,8 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 	sort(owned, nr, sizeof(*owned), cmp_pgd, NULL);
 
 	spin_lock_irqsave(xma_kernel.pgd_lock, flags);
-	list_for_each_entry(pt, xma_kernel.pgd_list, pt_list) {
-		pgd_t *pgd = ptdesc_address(pt);
+	list_for_each_entry(pt, xma_kernel.pgd_list, xma_pgd_desc_link) {
+		pgd_t *pgd = xma_pgd_desc_address(pt);
 
 		if (bsearch(&pgd, owned, nr, sizeof(*owned), cmp_pgd))
 			continue;
@@ -329,6 +328,21 @@ static int pass_alloc(struct xma_pass *p, unsigned long nr_pfns)
 	return 0;
 }
 
+/*
+ * Kernel text and rodata may be read-only (set_memory_ro).  On x86_64 the
+ * kernel's own mapping shows it, on x86_32 the linear map is the only one.
+ */
+static void note_kernel_image(struct xma_pass *p)
+{
+	unsigned long pfn, end;
+
+	if (!xma_kernel.image_ro_start || !xma_kernel.image_ro_end)
+		return;
+	end = PFN_UP(__pa(xma_kernel.image_ro_end));
+	for (pfn = PFN_DOWN(__pa(xma_kernel.image_ro_start)); pfn < end; pfn++)
+		xma_note_known_ro(p, pfn);
+}
+
 /* Empty @p for a new pass, its buffers kept. */
 static int pass_init(struct xma_pass *p)
 {
@@ -336,9 +350,9 @@ static int pass_init(struct xma_pass *p)
 	int ret;
 
 	/* The p2m grew (memory hotplug): buffers for the new size. */
-	if (p->nr_pfns != xen_p2m_size) {
+	if (p->nr_pfns != xma_p2m_size()) {
 		pass_free(p);
-		ret = pass_alloc(p, xen_p2m_size);
+		ret = pass_alloc(p, xma_p2m_size());
 		if (ret)
 			return ret;
 	}
@@ -356,21 +370,27 @@ static int pass_init(struct xma_pass *p)
 	p->initial_pt.first_pfn = PFN_DOWN(__pa(xen_start_info->pt_base));
 	p->initial_pt.frames = xen_start_info->nr_pt_frames;
 	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
+	/* x86_32 Xen (before 5.9) keeps the zero page read-only on purpose. */
+	xma_note_known_ro(p, PFN_DOWN(__pa(empty_zero_page)));
+	note_kernel_image(p);
 	return 0;
 }
 
 int xma_audit_init(void)
 {
-	int ret;
-
 	unsigned int i, j;
+	int ret;
 
 	sema_init(&xma_slots_free, XMA_SLOTS);
 	if (!xen_pv_domain())
 		return 0;
+	ret = xma_walker_init();
+	if (ret)
+		return ret;
 	for (i = 0; i < XMA_SLOTS; i++) {
 		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++) {
-			ret = pass_alloc(&xma_slots[i].pass[j], xen_p2m_size);
+			ret = pass_alloc(&xma_slots[i].pass[j],
+					 xma_p2m_size());
 			if (ret) {
 				xma_audit_exit();
 				return ret;
@@ -443,7 +463,7 @@ static int run_pass(struct xma_pass *p)
 		mmput(mms[i].mm);
 	kvfree(mms);
 
-#ifdef CONFIG_MODIFY_LDT_SYSCALL
+#ifdef XMA_HAVE_LDT
 	on_each_cpu(note_loaded_ldt, p, 1);
 #endif
 	xma_check_initial_pt(p);

@@ -126,12 +126,14 @@ void xma_note_known_ro(struct xma_pass *p, unsigned long pfn)
 		__set_bit(pfn, p->ro_known);
 }
 
+/* x86_32: a highmem page has no linear map, whatever its address. */
 static bool in_linear_map(unsigned long va, unsigned long pfn,
 			  unsigned long nr_pfns)
 {
 	return va >= PAGE_OFFSET &&
 	       (va - PAGE_OFFSET) >> PAGE_SHIFT < nr_pfns &&
-	       (va - PAGE_OFFSET) >> PAGE_SHIFT == pfn;
+	       (va - PAGE_OFFSET) >> PAGE_SHIFT == pfn &&
+	       !(pfn_valid(pfn) && PageHighMem(pfn_to_page(pfn)));
 }
 
 /*
@@ -175,24 +177,17 @@ static bool in_initial_pt(const struct xma_pass *p, unsigned long pfn)
 	       pfn < p->initial_pt.first_pfn + p->initial_pt.frames;
 }
 
-static bool in_initial_p2m(unsigned long pfn)
-{
-	return pfn >= xen_start_info->first_p2m_pfn &&
-	       pfn < xen_start_info->first_p2m_pfn +
-		     xen_start_info->nr_p2m_frames;
-}
-
 static const char *ro_leak_reason(unsigned long pfn)
 {
 	struct page *page = pfn_to_page(pfn);
 
-	if (in_initial_p2m(pfn))
+	if (xma_in_initial_p2m(pfn))
 		return "read-only, no pagetable page: in the p2m frame range";
 	if (PageReserved(page))
 		return "read-only, no pagetable page: reserved page";
 	if (PageBuddy(page))
 		return "read-only, no pagetable page: free page";
-	if (PageTable(page))
+	if (xma_page_table(page))
 		return "read-only, of pagetable type, not pinned, in no walked tree";
 	return "read-only, no pagetable page, no read-only alias";
 }
@@ -204,12 +199,14 @@ static const char *ro_leak_reason(unsigned long pfn)
  * walk holds, and a busy system recycles the same page into new tables
  * again and again, so it can be "in flight" at every pass.  The kernel's
  * own bookkeeping says it is a pinned table: read-only is right for it.
+ * (Without a pagetable page type, PG_pinned alone says so: see compat.h.)
  */
 static bool pinned_table_in_flight(unsigned long pfn)
 {
 	struct page *page = pfn_to_page(pfn);
 
-	return PageTable(page) && PagePinned(page);
+	return PagePinned(page) &&
+	       (xma_page_table(page) || !XMA_HAS_PAGE_TABLE_TYPE);
 }
 
 /* Runs after every tree was walked: needs pt_pages complete. */

@@ -9,6 +9,7 @@
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
@@ -137,8 +138,8 @@ static int xma_show(struct seq_file *m, void *v)
 		else
 			seq_printf(m, "owner=%s",
 				   f->owner.comm[0] ? f->owner.comm : "-");
-		seq_printf(m, " flags=%pGp reason=%s\n", &f->page_flags,
-			   f->reason);
+		seq_printf(m, " flags=" XMA_PAGE_FLAGS_FMT " reason=%s\n",
+			   xma_page_flags_arg(&f->page_flags), f->reason);
 	}
 	if (o->verbose)
 		show_initial_pt_frames(m, r);
@@ -245,7 +246,10 @@ int xma_report_init(void)
 	/* Root only; 0600 rather than 0400 because it takes commands. */
 	xma_file = debugfs_create_file("xen_mmu_audit", 0600, NULL, NULL,
 				       &xma_fops);
-	return IS_ERR(xma_file) ? PTR_ERR(xma_file) : 0;
+	/* Older kernels return NULL on failure, newer ones an error. */
+	if (IS_ERR_OR_NULL(xma_file))
+		return xma_file ? PTR_ERR(xma_file) : -ENOMEM;
+	return 0;
 }
 
 void xma_report_exit(void)

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 #include <linux/sched.h>
 #include <asm/pgtable.h>
+#include "compat.h"
 
 #define XMA_FORMAT_VERSION	1
 
@@ -112,9 +113,11 @@ struct xma_walk {
 	u64 link_val;
 };
 
+int xma_walker_init(void);
 void xma_walk_root(struct xma_walk *w, enum xma_level level, pgd_t *pgd);
 void xma_walk_range(struct xma_walk *w, pgd_t *pgd, unsigned int first,
 		    unsigned int end);
+void xma_walk_kernel_pmds(struct xma_walk *w, pgd_t *pgd, unsigned int first);
 bool xma_walk_link_intact(struct xma_walk *w);
 
 /* checks.c: judging what the walker finds */
@@ -150,6 +153,8 @@ struct xma_kernel_tables {
 	pte_t **p2m_template_pte[2];	/* p2m.c's spare pinned pte pages */
 	struct list_head *pgd_list;	/* every user pgd, and its lock */
 	spinlock_t *pgd_lock;
+	char *image_ro_start;		/* kernel text to rodata's end */
+	char *image_ro_end;
 };
 
 extern struct xma_kernel_tables xma_kernel;

@@ -17,7 +17,8 @@
 #                          a domU 600 + its timeout)
 #     --kernel-args ARGS   more dom0 command line
 #
-# GUEST_DIR is a build-guest.sh output.  Writes LOG (the serial log) and,
+# GUEST_DIR is a build-guest.sh output.  A 32-bit one (GUEST_DIR/arch is
+# i386) boots under a Xen with PV32 (build-xen-pv32.sh), Debian's has none.  Writes LOG (the serial log) and,
 # with a domU, its parts LOG.dom0 and LOG.domu (with .log in place of a
 # trailing .log: p5-test.log -> p5-test.dom0.log, p5-test.domu.log).
 set -euo pipefail
@@ -52,9 +53,13 @@ need_file "$guest/initramfs.cpio.gz" "build it with build-guest.sh"
 part() {
 	echo "${logf%.log}.$1.log"
 }
+xen=()
+if [ "$(cat "$guest/arch" 2>/dev/null)" = i386 ]; then
+	xen=(--xen "$("$here/build-xen-pv32.sh")")
+fi
 
 if [ -z "$domu_mode" ]; then
-	exec "$here/boot-xen.sh" --timeout "${timeout:-600}" \
+	exec "$here/boot-xen.sh" "${xen[@]}" --timeout "${timeout:-600}" \
 		--kernel-args "xma.mode=$dom0_mode $kargs" \
 		"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logf"
 fi
@@ -72,7 +77,7 @@ initramfs=$guest/dom0-initramfs.cpio.gz
 	"$domu_dir/bzImage" "$domu_dir/initramfs.cpio.gz"
 # dom0's vCPUs pinned to physical CPUs 0 and 1, the domU's to CPUs of
 # their own (run-domu.sh pins them to the last ones): see run-domu.sh.
-"$here/boot-xen.sh" --timeout "$timeout" --domu-mem "${domu_mem}M" \
+"$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${domu_mem}M" \
 	--cpus $((2 + domu_vcpus)) --xen-args dom0_vcpus_pin \
 	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus $kargs" \
 	"$guest/bzImage" "$initramfs" "$logf"

@@ -16,7 +16,11 @@
 #     --icount SHIFT    the guest's clock counts instructions, 2^SHIFT ns
 #                       each, not host time (-icount: one host thread)
 #
-# The log ends with a line "XMA-HOST: ..." saying how QEMU ended.
+# $XMA_KERNEL_ARGS goes on every dom0 command line (e.g. mem=512M, which
+# older kernels need to keep out of the host RAM Xen did not give them).
+# The log ends with a line "XMA-HOST: ..." saying how QEMU ended.  When
+# Xen halts the machine (dom0 shut down through Xen rather than ACPI),
+# QEMU is stopped at once.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -56,7 +60,7 @@ if [ -n "$icount_shift" ]; then
 	icount=(-icount "shift=$icount_shift,sleep=off")
 fi
 # QEMU splits -initrd at commas: no commas in paths or arguments.
-case "$kernel$initramfs$kernel_args" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
+case "$kernel$initramfs$kernel_args${XMA_KERNEL_ARGS:-}" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
 
 # QEMU's multiboot loader wants Xen as a plain ELF.
 xen_elf=$xen
@@ -79,20 +83,42 @@ host_mb=$(($(mb "$mem") + $(mb "$domu_mem") + 512))
 # smap=0 smep=0: under TCG, dom0 dies at its first exception bounce otherwise.
 xen_cmd="console=com1 com1=115200,8n1 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
 xen_cmd+=" loglvl=all guest_loglvl=all smap=0 smep=0 $xen_args"
-linux_cmd="console=hvc0 $kernel_args"
+linux_cmd="console=hvc0 ${XMA_KERNEL_ARGS:-} $kernel_args"
 
 mkdir -p "$(dirname "$logf")"
 : > "$logf"
 log "booting $(basename "$kernel") under $(basename "$xen_elf"), log: $logf"
+# A dom0 that powers off through Xen (SCHEDOP_shutdown, as older kernels
+# do when ACPI's S5 did not take) has Xen halt the machine, and QEMU would
+# sit there until the timeout: it is stopped then (status 200 here).
+halt_line='Hardware Dom0 halted: halting machine'
+# shellcheck disable=SC2317 # run through run_locked
+run_qemu() {
+	local pid
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
+		-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
+		-kernel "$xen_elf" -append "$xen_cmd" \
+		-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		if grep -qF "$halt_line" "$logf"; then
+			sleep 1
+			kill "$pid" 2>/dev/null
+			wait "$pid"
+			return 200
+		fi
+		sleep 1
+	done
+	wait "$pid"
+}
 set +e
-run_locked timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-	-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
-	-kernel "$xen_elf" -append "$xen_cmd" \
-	-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1
+run_locked run_qemu
 rc=$?
 set -e
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
 	printf '\nXMA-HOST: timeout after %ss\n' "$timeout" >> "$logf"
+elif [ $rc -eq 200 ]; then
+	printf '\nXMA-HOST: Xen halted the machine, qemu stopped\n' >> "$logf"
 else
 	printf '\nXMA-HOST: qemu exited with status %s\n' "$rc" >> "$logf"
 fi

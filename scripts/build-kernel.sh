@@ -4,14 +4,17 @@
 #   build-kernel.sh TREE BUILD_DIR
 #
 # Builds bzImage and modules (the latter writes Module.symvers, which
-# out-of-tree modules need).  $XMA_KERNEL_TARGETS overrides the targets.
+# out-of-tree modules need).  $XMA_KERNEL_TARGETS overrides the targets
+# (e.g. "vmlinux modules": Xen boots the ELF vmlinux as well).  ARCH is
+# the one the .config was made for.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 tree=${1:?usage: build-kernel.sh TREE BUILD_DIR}
 build=${2:?usage: build-kernel.sh TREE BUILD_DIR}
 need_file "$build/.config" "configure it with configure-kernel.sh"
-export ARCH=${ARCH:-x86_64}
+ARCH=$(kernel_arch "$build")
+export ARCH
 export CCACHE_DIR=${CCACHE_DIR:-$XMA_CACHE/ccache}
 read -r -a targets <<< "${XMA_KERNEL_TARGETS:-bzImage modules}"
 

@@ -1,14 +1,31 @@
 #!/bin/bash
 # Build the kselftest as static binaries against a kernel tree's
-# kselftest headers.
+# kselftest headers, for the guest's architecture.
 #
-#   build-selftests.sh TREE OUT_DIR
+#   build-selftests.sh TREE OUT_DIR [i386|x86_64]
+#
+# A tree older than the kselftest harness (3.x) lends none: the headers
+# then come from the default tree (kernel-tree.sh without a source), which
+# is user space code and fits any kernel.  i386: gcc -m32 (gcc-multilib).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-tree=${1:?usage: build-selftests.sh TREE OUT_DIR}
-out=${2:?usage: build-selftests.sh TREE OUT_DIR}
-need_file "$tree/tools/testing/selftests/kselftest_harness.h"
+usage="usage: build-selftests.sh TREE OUT_DIR [i386|x86_64]"
+tree=${1:?$usage}
+out=${2:?$usage}
+arch=${3:-x86_64}
+cc=${CC:-gcc}
+case "$arch" in
+x86_64) ;;
+i386) cc="$cc -m32" ;;
+*) die "$usage" ;;
+esac
+ksft=$tree
+if [ ! -f "$tree/tools/testing/selftests/kselftest_harness.h" ]; then
+	ksft=$(KERNEL_SRC='' "$(dirname "$0")/kernel-tree.sh")
+	log "$tree has no kselftest harness: using $ksft's"
+fi
+need_file "$ksft/tools/testing/selftests/kselftest_harness.h"
 
 mkdir -p "$out"
-make -s -C "$XMA_TOP/selftests" KDIR="$tree" OUTPUT="$out" LDFLAGS=-static
+make -s -C "$XMA_TOP/selftests" KDIR="$ksft" OUTPUT="$out" CC="$cc" LDFLAGS=-static

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Configure a kernel build directory: tinyconfig plus Kconfig fragments,
 # merged with the tree's scripts/kconfig/merge_config.sh, then check that
-# every option the fragments ask for really landed in .config.
+# every option the fragments ask for really landed in .config.  Trees older
+# than tinyconfig (3.17) and merge_config.sh get allnoconfig with the
+# fragments as KCONFIG_ALLCONFIG instead.  ARCH follows the fragments:
+# i386 if one turns CONFIG_64BIT off, x86_64 otherwise.
 #
 #   configure-kernel.sh TREE BUILD_DIR FRAGMENT...
 #
@@ -18,24 +21,32 @@ for f in "$@"; do
 	need_file "$f"
 	frags+=("$(realpath "$f")")
 done
-need_file "$tree/scripts/kconfig/merge_config.sh"
-export ARCH=${ARCH:-x86_64}
+export ARCH=x86_64
+if cat "${frags[@]}" | grep -Eqx 'CONFIG_64BIT=n|# CONFIG_64BIT is not set'; then
+	ARCH=i386
+fi
 
 mkdir -p "$build"
 tmp=$build/.xma-config
 rm -rf "$tmp"
 mkdir -p "$tmp"
-make -s -C "$tree" O="$tmp" tinyconfig >/dev/null
-(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$tmp" "$tmp/.config" "${frags[@]}" >/dev/null)
-make -s -C "$tree" O="$tmp" olddefconfig >/dev/null
+if [ -f "$tree/scripts/kconfig/merge_config.sh" ] && [ -f "$tree/kernel/configs/tiny.config" ]; then
+	make -s -C "$tree" O="$tmp" tinyconfig >/dev/null
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$tmp" "$tmp/.config" "${frags[@]}" >/dev/null)
+	make -s -C "$tree" O="$tmp" olddefconfig >/dev/null
+else
+	cat "${frags[@]}" > "$tmp/fragments"
+	make -s -C "$tree" O="$tmp" KCONFIG_ALLCONFIG="$tmp/fragments" allnoconfig >/dev/null
+fi
 
 missing=()
 for f in "${frags[@]}"; do
 	while read -r line; do
-		if [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
-			grep -qxF "$line" "$tmp/.config" || missing+=("$line")
-		elif [[ "$line" =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
+		if [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=n$ ]] ||
+		   [[ "$line" =~ ^#\ (CONFIG_[A-Za-z0-9_]+)\ is\ not\ set$ ]]; then
 			! grep -q "^${BASH_REMATCH[1]}=" "$tmp/.config" || missing+=("$line")
+		elif [[ "$line" =~ ^(CONFIG_[A-Za-z0-9_]+)=(.*)$ ]]; then
+			grep -qxF "$line" "$tmp/.config" || missing+=("$line")
 		fi
 	done < "$f"
 done
@@ -44,7 +55,11 @@ if [ ${#missing[@]} -gt 0 ]; then
 	die "these options did not land in .config (unmet dependencies?)"
 fi
 
-if ! cmp -s "$tmp/.config" "$build/.config"; then
+# Options only: older kconfig stamps the date into a comment line.
+options() {
+	grep -E '^(CONFIG_|# CONFIG_[A-Za-z0-9_]+ is not set$)' "$1" 2>/dev/null
+}
+if [ ! -f "$build/.config" ] || ! cmp -s <(options "$tmp/.config") <(options "$build/.config"); then
 	cp "$tmp/.config" "$build/.config"
 	log "$build/.config updated"
 fi

@@ -10,6 +10,7 @@ pkgs=(
 	ccache xz-utils git rsync python3 file
 	busybox-static qemu-system-x86 xen-hypervisor-4.17-amd64
 	linux-source-6.12 shellcheck sparse
+	gcc-multilib libc6-dev-i386
 	"$@"
 )
 

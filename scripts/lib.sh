@@ -18,6 +18,17 @@ need_file() {
 	[ -e "$1" ] || die "$1: not found${2:+ ($2)}"
 }
 
+# The make ARCH of a configured kernel build directory: i386 or x86_64,
+# as its .config says (x86 Kconfig's CONFIG_64BIT).
+kernel_arch() {
+	need_file "$1/.config" "configure it with configure-kernel.sh"
+	if grep -qx 'CONFIG_64BIT=y' "$1/.config"; then
+		echo x86_64
+	else
+		echo i386
+	fi
+}
+
 # Number of parallel jobs for make: the machine's cores, at most.
 jobs() {
 	nproc 2>/dev/null || echo 2

@@ -2,19 +2,19 @@
 # Pack the guest initramfs: static busybox, guest-init.sh as /init, the
 # module and the kselftest binaries.
 #
-#   make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR
+#   make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR [x86_64|i386]
+#
+# The last argument is the guest's architecture (static-busybox.sh).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
 ko=${2:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
-tests=${3:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR}
+tests=${3:?usage: make-initramfs.sh OUT.cpio.gz MODULE.ko SELFTEST_DIR [x86_64|i386]}
+arch=${4:-x86_64}
 need_file "$ko"
 need_file "$tests/xen_mmu_audit_test"
-busybox=$(command -v busybox || true)
-if [ -z "$busybox" ] || ! file -L "$busybox" | grep -q 'statically linked'; then
-	die "need a static busybox (Debian: busybox-static)"
-fi
+busybox=$("$(dirname "$0")/static-busybox.sh" "$arch")
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -23,7 +23,9 @@ cp "$busybox" "$stage/bin/busybox"
 ln -s busybox "$stage/bin/sh"
 cp "$XMA_TOP/scripts/guest-init.sh" "$stage/init"
 chmod 755 "$stage/init"
-cp "$ko" "$stage/xen_mmu_audit.ko"
+# Without its debug info (most of its size), as the kernel image: Linux
+# 2.6.37 (x86_32, 2 vCPUs, Xen) dies silently loading the 540 KB module.
+strip --strip-debug -o "$stage/xen_mmu_audit.ko" "$ko"
 find "$tests" -maxdepth 1 -type f -perm -u+x -exec cp {} "$stage/selftests/" \;
 
 mkdir -p "$(dirname "$out")"

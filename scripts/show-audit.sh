@@ -22,6 +22,5 @@ name=$(basename "$tree")
 out=$XMA_CACHE/out/$name/show-$variant
 logf=$XMA_CACHE/logs/$name/show-$variant.log
 "$here/build-guest.sh" "$tree" "$count" "$out"
-"$here/boot-xen.sh" --timeout 240 --kernel-args "xma.mode=audit" \
-	"$out/bzImage" "$out/initramfs.cpio.gz" "$logf"
+"$here/boot-guests.sh" --dom0 audit --timeout 240 "$out" "$logf"
 "$here/verdict.sh" --audit-only "$logf"

@@ -72,6 +72,17 @@ elif ! grep -q "sparse warns" <<< "$out"; then
 else
 	echo "ok - module with a sparse error: rejected"
 fi
+# Letting the kernel's header warnings pass must not let the module's own.
+if out=$(XMA_HEADER_WARNINGS=allow "$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
+	echo "not ok - module with a sparse error, header warnings allowed: built"
+	failed=1
+elif ! grep -q "warns about the module's own code" <<< "$out"; then
+	echo "not ok - module with a sparse error, header warnings allowed: failed, but not for it:"
+	echo "    ${out//$'\n'/$'\n'    }"
+	failed=1
+else
+	echo "ok - module with a sparse error, header warnings allowed: rejected"
+fi
 printf 'a.c: warning: x\nb.c: warning: y\n' > "$logs/warn-before.txt"
 printf 'a.c: warning: x\na.c: warning: x\nb.c: warning: y\n' > "$logs/warn-after.txt"
 if "$here/compare-warnings.sh" "$logs/warn-before.txt" "$logs/warn-after.txt" >/dev/null; then
@@ -116,6 +127,13 @@ fi
 expect_fail "made-up other failure, tolerating findings" "$logs/notok.log" "not ok" --tolerate-findings
 echo "(XEN) Hardware Dom0 crashed: rebooting machine in 5 seconds." > "$logs/xen.log"
 expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
+# An older dom0's poweroff through Xen ends in Xen's halt; a halt does not.
+{ tap $'1..1\nok 1 a' 0 | grep -v '^XMA-HOST'; echo "Power down."
+  echo "(XEN) Hardware Dom0 halted: halting machine"
+  echo "XMA-HOST: Xen halted the machine, qemu stopped"; } > "$logs/halt-poweroff.log"
+expect_pass "made-up poweroff that Xen ends in a halt" "$logs/halt-poweroff.log"
+sed '/^Power down\.$/d; s/^(XEN) Hardware/System halted.\n&/' "$logs/halt-poweroff.log" > "$logs/halt.log"
+expect_fail "made-up halt" "$logs/halt.log" "did not power off"
 
 # Made-up serial logs of a boot with a domU: each guest is judged on its
 # own part.

@@ -43,7 +43,13 @@ block() {
 }
 
 grep -q '^XMA-HOST: timeout' "$clean" && fail+=("timeout: $(grep -m1 '^XMA-HOST: timeout' "$clean")")
-crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|segfault at [0-9a-f]+ ip|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Hardware Dom0 halted|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP|unreferenced object|suspected memory leak'
+crash_re='Kernel panic|Oops|BUG:|WARNING:|general protection fault|segfault at [0-9a-f]+ ip|self-detected stall|rcu_sched detected stalls|soft lockup|blocked for more than|Hardware Dom0 crashed|Domain [0-9]+ crashed|d[0-9]+v[0-9]+ Unhandled|Panic on CPU|FATAL TRAP|unreferenced object|suspected memory leak'
+# Xen halts the machine when dom0 shuts down through it rather than ACPI:
+# older kernels do so when S5 did not take.  A poweroff ("Power down.",
+# "reboot: Power down") may end so; a halt or anything else may not.
+if grep -q 'Hardware Dom0 halted' "$clean" && ! grep -Eq '(^|reboot: )Power down\.?$' "$clean"; then
+	fail+=("Xen halted the machine, but dom0 did not power off: $(grep -m1 'Hardware Dom0 halted' "$clean")")
+fi
 if grep -Eq "$crash_re" "$clean"; then
 	fail+=("guest or Xen crash:")
 	while read -r l; do fail+=("    $l"); done < <(grep -E -m5 "$crash_re" "$clean")

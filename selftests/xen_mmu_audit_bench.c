@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,11 @@
 #define MIB		(1024UL * 1024)
 #define GIB		(1024 * MIB)
 /* 1 GiB aligned, far from the program, its heap, stack and libraries. */
+#if UINTPTR_MAX > 0xffffffffUL
 #define LOOP_ADDR	((void *)(32UL << 40))
+#else
+#define LOOP_ADDR	((void *)(1UL << 30))	/* x86_32: below 3 GiB */
+#endif
 #define LOOP_LEN	MIB
 #define LOOP_TOUCH	(64UL << 10)
 #define USAGE		"[-n N:N:...] [-r ROUNDS] [-f FORKS] [-m MMAPS]"

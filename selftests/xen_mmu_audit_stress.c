@@ -172,7 +172,7 @@ TEST_F(audit, audits_leave_pagetables_alone)
 		SKIP(return, PTDUMP_FILE " missing (CONFIG_PTDUMP_DEBUGFS)");
 	for (i = 0; i < 4; i++) {
 		dump[i] = malloc(PTDUMP_MAX + 1);
-		ASSERT_NE(NULL, dump[i]);
+		ASSERT_TRUE(!!dump[i]);
 		memset(dump[i], 0, PTDUMP_MAX + 1);
 	}
 	audits(_metadata, 5);

@@ -107,8 +107,8 @@ TEST_F(audit, planted_findings_detected_then_gone)
 		TH_LOG("planted audit:\n%s", planted.text + 1);
 	EXPECT_EQ(before->violations[2] + 1, planted.violations[2])
 		TH_LOG("planted audit:\n%s", planted.text + 1);
-	EXPECT_NE(NULL, strstr(planted.text, "finding: kind=pin_mismatch level=pte"));
-	EXPECT_NE(NULL, strstr(planted.text, "finding: kind=ro_leak level=none"));
+	EXPECT_TRUE(!!strstr(planted.text, "finding: kind=pin_mismatch level=pte"));
+	EXPECT_TRUE(!!strstr(planted.text, "finding: kind=ro_leak level=none"));
 	EXPECT_EQ(before->total, after.total)
 		TH_LOG("after unplanting:\n%s", after.text + 1);
 	audit_free(&planted);
@@ -160,7 +160,7 @@ TEST_F(audit, bad_input_rejected)
 	ASSERT_EQ(0, audit_read(&b));
 	EXPECT_EQ(3, b.limit);
 	EXPECT_EQ(1, b.verbose);
-	EXPECT_NE(NULL, strstr(b.text, "\ninitial_pt_frame: "));
+	EXPECT_TRUE(!!strstr(b.text, "\ninitial_pt_frame: "));
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=100"));
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "verbose=0"));
 	audit_free(&b);
