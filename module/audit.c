@@ -22,6 +22,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 #include <linux/vmalloc.h>
+#include <asm/desc.h>
 #include <asm/xen/page.h>
 #include <xen/xen.h>
 #include <xen/xen-ops.h>
@@ -343,6 +344,23 @@ static void note_kernel_image(struct xma_pass *p)
 		xma_note_known_ro(p, pfn);
 }
 
+/*
+ * Each CPU's GDT page is read-only wherever it is mapped: Xen takes no
+ * writable mapping of a frame that holds a loaded GDT.  Before the GDT got
+ * a read-only alias in cpu_entry_area (4.15), nothing else shows that.
+ */
+static void note_gdt_pages(struct xma_pass *p)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		void *gdt = &per_cpu(gdt_page, cpu);
+
+		xma_note_known_ro(p, is_vmalloc_addr(gdt) ?
+				  vmalloc_to_pfn(gdt) : PFN_DOWN(__pa(gdt)));
+	}
+}
+
 /* Empty @p for a new pass, its buffers kept. */
 static int pass_init(struct xma_pass *p)
 {
@@ -372,6 +390,7 @@ static int pass_init(struct xma_pass *p)
 	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
 	/* x86_32 Xen (before 5.9) keeps the zero page read-only on purpose. */
 	xma_note_known_ro(p, PFN_DOWN(__pa(empty_zero_page)));
+	note_gdt_pages(p);
 	note_kernel_image(p);
 	return 0;
 }

@@ -13,6 +13,8 @@
 #   bench  load the module, print the audit, run xen_mmu_audit_bench; its
 #          options from xma.bench_n=N:N:.. xma.bench_rounds=R
 #          xma.bench_forks=F xma.bench_mmaps=M
+#   storm  the kselftest's storm alone, no module, xma.storm_seconds=S
+#          (default 60): does the kernel survive it without the audit?
 # Output between XMA-*-BEGIN/END markers is what the host reads.
 #
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
@@ -27,6 +29,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
 mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1
+storm_seconds=60
 # The bench's options, as positional parameters.
 set --
 # shellcheck disable=SC2013 # the command line is one line of words
@@ -37,6 +40,7 @@ for arg in $(cat /proc/cmdline); do
 	xma.domu_timeout=*) domu_timeout=${arg#xma.domu_timeout=} ;;
 	xma.domu_mem=*) domu_mem=${arg#xma.domu_mem=} ;;
 	xma.domu_vcpus=*) domu_vcpus=${arg#xma.domu_vcpus=} ;;
+	xma.storm_seconds=*) storm_seconds=${arg#*=} ;;
 	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
 	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
 	xma.bench_forks=*) set -- "$@" -f "${arg#*=}" ;;
@@ -104,6 +108,12 @@ bench)
 		echo "XMA-BENCH-EXIT: $?"
 		echo "XMA-BENCH-END"
 	fi
+	;;
+storm)
+	echo "XMA-STORM-BEGIN"
+	/selftests/xen_mmu_audit_storm "$storm_seconds" 2>&1
+	echo "XMA-STORM-EXIT: $?"
+	echo "XMA-STORM-END"
 	;;
 hang)
 	echo "XMA-INIT: hanging on purpose"

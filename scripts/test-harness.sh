@@ -40,9 +40,11 @@ expect_fail() {
 	fi
 }
 
+# expect_pass NAME LOG [verdict options]
 expect_pass() {
 	local name=$1 logf=$2
-	if "$here/verdict.sh" "$logf" >/dev/null 2>&1; then
+	shift 2
+	if "$here/verdict.sh" "$@" "$logf" >/dev/null 2>&1; then
 		echo "ok - $name: verdict passes"
 	else
 		echo "not ok - $name: verdict failed"
@@ -134,6 +136,16 @@ expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
 expect_pass "made-up poweroff that Xen ends in a halt" "$logs/halt-poweroff.log"
 sed '/^Power down\.$/d; s/^(XEN) Hardware/System halted.\n&/' "$logs/halt-poweroff.log" > "$logs/halt.log"
 expect_fail "made-up halt" "$logs/halt.log" "did not power off"
+# The storm alone (xma.mode=storm): its clean exit is the pass.
+storm_log() {
+	printf 'XMA-STORM-BEGIN\nstorm: ran 60 s, unclean workers: %s\nXMA-STORM-EXIT: %s\nXMA-STORM-END\nreboot: Power down\n' "$1" "$2"
+}
+storm_log 0 0 > "$logs/storm.log"
+expect_pass "made-up storm that ran clean" "$logs/storm.log" --storm-only
+storm_log 2 1 > "$logs/storm-unclean.log"
+expect_fail "made-up storm with unclean workers" "$logs/storm-unclean.log" "storm exit status 1" --storm-only
+tap $'1..1\nok 1 a' 0 > "$logs/storm-none.log"
+expect_fail "made-up storm that never ran" "$logs/storm-none.log" "the storm never ran" --storm-only
 
 # Made-up serial logs of a boot with a domU: each guest is judged on its
 # own part.

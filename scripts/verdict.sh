@@ -1,15 +1,17 @@
 #!/bin/bash
 # Judge a guest's serial log.
 #
-#   verdict.sh [--audit-only] [--save-audit FILE] [--tolerate-findings] LOG
+#   verdict.sh [--audit-only | --storm-only] [--save-audit FILE]
+#              [--tolerate-findings] LOG
 #
 # Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, a user-space
 # segfault (the storm's programs are correct: one means pages went wrong),
 # Xen reporting a crashed domain, a domU that did not power itself off, and
 # (unless --audit-only) a missing or incomplete TAP plan, any "not ok", any
 # SKIP, or a non-zero kselftest exit.  With --audit-only
-# it needs the printed audit instead of TAP.  Prints the TAP summary (or the
-# audit) and where the full log is; exits 0 only on a pass.
+# it needs the printed audit instead of TAP, with --storm-only the storm's
+# clean exit (xma.mode=storm).  Prints the TAP summary (or the audit, or the
+# storm's line) and where the full log is; exits 0 only on a pass.
 #
 # --tolerate-findings is for a kernel known to carry findings that a later
 # patch fixes: "not ok" of the tests that count findings at idle and under
@@ -17,18 +19,20 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-audit_only=0 save='' tolerate=0
+audit_only=0 storm_only=0 save='' tolerate=0
 tolerated_re='^not ok [0-9]+ [a-z_.]*(idle_no_findings|storm_no_findings)$'
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--audit-only) audit_only=1; shift ;;
+	--storm-only) storm_only=1; shift ;;
 	--tolerate-findings) tolerate=1; shift ;;
 	--save-audit) save=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only] [--save-audit FILE] [--tolerate-findings] LOG"
+[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only | --storm-only] [--save-audit FILE] [--tolerate-findings] LOG"
+[ $((audit_only + storm_only)) -le 1 ] || die "--audit-only and --storm-only exclude each other"
 logf=$1
 need_file "$logf"
 
@@ -64,7 +68,16 @@ if [ -n "$domu_result" ] && [ "$domu_result" != poweroff ]; then
 	while read -r l; do fail+=("    $l"); done < <(sed -n 's/^XMA-DOMU-DIAG| //p' "$clean")
 fi
 
-if [ $audit_only -eq 1 ]; then
+if [ $storm_only -eq 1 ]; then
+	storm=$(block '^XMA-STORM-BEGIN' '^XMA-STORM-END')
+	rc=$(sed -n 's/^XMA-STORM-EXIT: //p' "$clean")
+	if [ -z "$storm" ]; then
+		fail+=("no storm output (XMA-STORM-BEGIN/END): the storm never ran")
+	else
+		echo "$storm"
+		[ "$rc" = 0 ] || fail+=("storm exit status ${rc:-missing}")
+	fi
+elif [ $audit_only -eq 1 ]; then
 	audit=$(block '^XMA-AUDIT-BEGIN' '^XMA-AUDIT-END')
 	if [ -z "$audit" ]; then
 		fail+=("no audit output (XMA-AUDIT-BEGIN/END) in the log")
