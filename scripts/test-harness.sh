@@ -64,27 +64,26 @@ int xma_sparse_probe(int __user *p)
 	return *p;
 }
 CODE
-if out=$("$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
-	echo "not ok - module with a sparse error: built"
-	failed=1
-elif ! grep -q "sparse warns" <<< "$out"; then
-	echo "not ok - module with a sparse error: failed, but not for sparse:"
-	echo "    ${out//$'\n'/$'\n'    }"
-	failed=1
-else
-	echo "ok - module with a sparse error: rejected"
-fi
+# expect_module_rejected NAME PATTERN [VAR=value...]: the module with the
+# sparse error fails to build, saying PATTERN.
+expect_module_rejected() {
+	local name=$1 pattern=$2 out
+	shift 2
+	if out=$(env "$@" "$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
+		echo "not ok - $name: built"
+		failed=1
+	elif ! grep -q -- "$pattern" <<< "$out"; then
+		echo "not ok - $name: failed, but not for '$pattern':"
+		echo "    ${out//$'\n'/$'\n'    }"
+		failed=1
+	else
+		echo "ok - $name: rejected"
+	fi
+}
+expect_module_rejected "module with a sparse error" "sparse warns"
 # Letting the kernel's header warnings pass must not let the module's own.
-if out=$(XMA_HEADER_WARNINGS=allow "$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
-	echo "not ok - module with a sparse error, header warnings allowed: built"
-	failed=1
-elif ! grep -q "warns about the module's own code" <<< "$out"; then
-	echo "not ok - module with a sparse error, header warnings allowed: failed, but not for it:"
-	echo "    ${out//$'\n'/$'\n'    }"
-	failed=1
-else
-	echo "ok - module with a sparse error, header warnings allowed: rejected"
-fi
+expect_module_rejected "module with a sparse error, header warnings allowed" \
+	"warns about the module's own code" XMA_HEADER_WARNINGS=allow
 printf 'a.c: warning: x\nb.c: warning: y\n' > "$logs/warn-before.txt"
 printf 'a.c: warning: x\na.c: warning: x\nb.c: warning: y\n' > "$logs/warn-after.txt"
 if "$here/compare-warnings.sh" "$logs/warn-before.txt" "$logs/warn-after.txt" >/dev/null; then
