@@ -15,6 +15,9 @@
 #                       take to FILE (-d int: slow, and big)
 #     --icount SHIFT    the guest's clock counts instructions, 2^SHIFT ns
 #                       each, not host time (-icount: one host thread)
+#     --host-lowmem SIZE  the machine's RAM below 4 GiB ends at SIZE (e.g.
+#                       28M), the rest is above 4 GiB: dom0's E820 map
+#                       then has a hole from SIZE up (boot-p2m-conflict.sh)
 #
 # $XMA_KERNEL_ARGS goes on every dom0 command line (e.g. mem=512M, which
 # older kernels need to keep out of the host RAM Xen did not give them).
@@ -25,7 +28,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
-qemu_log=() icount_shift=''
+qemu_log=() icount_shift='' lowmem=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--mem) mem=$2; shift 2 ;;
@@ -38,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--xen) xen=$2; shift 2 ;;
 	--int-log) qemu_log=(-d int -D "$2"); shift 2 ;;
 	--icount) icount_shift=$2; shift 2 ;;
+	--host-lowmem) lowmem=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -58,6 +62,11 @@ if [ -n "$icount_shift" ]; then
 	[[ "$icount_shift" =~ ^[0-9]$ ]] || die "--icount wants a shift of 0 to 9, not '$icount_shift'"
 	# sleep=off: an idle guest's clock jumps to its next timer at once.
 	icount=(-icount "shift=$icount_shift,sleep=off")
+fi
+machine=()
+if [ -n "$lowmem" ]; then
+	[[ "$lowmem" =~ ^[1-9][0-9]*M$ ]] || die "--host-lowmem wants a size like 28M, not '$lowmem'"
+	machine=(-machine "pc,max-ram-below-4g=$lowmem")
 fi
 # QEMU splits -initrd at commas: no commas in paths or arguments.
 case "$kernel$initramfs$kernel_args${XMA_KERNEL_ARGS:-}" in *,*) die "no commas allowed in kernel, initramfs or --kernel-args" ;; esac
@@ -96,7 +105,7 @@ halt_line='Hardware Dom0 halted: halting machine'
 run_qemu() {
 	local pid
 	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
-		-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${qemu_log[@]}" "${icount[@]}" \
+		-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${machine[@]}" "${qemu_log[@]}" "${icount[@]}" \
 		-kernel "$xen_elf" -append "$xen_cmd" \
 		-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1 &
 	pid=$!

@@ -12,8 +12,8 @@
 # reports "not ok").  Three boots with a PV domU, where dom0 must pass and
 # the domU fail: a domU whose init exits (crashed), one that never powers
 # off (dom0's timeout), one whose kernel xl cannot load (xl create fails).
-# Before them, verdict.sh and split-guest-log.sh are checked on made-up
-# logs, and boot-guests.sh on a domU kernel that is none.
+# Before them, verdict.sh, split-guest-log.sh and p2m-conflict.sh are
+# checked on made-up logs, and boot-guests.sh on a domU kernel that is none.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -98,6 +98,37 @@ else
 	echo "not ok - made-up fixed kernel warning: comparison failed"
 	failed=1
 fi
+
+# p2m-conflict.sh on made-up logs: Xen's layout of dom0 (first allocation
+# 32 MiB, initrd 672 pages: the p2m list from pfn 0x22a0), then dom0's E820.
+p2m_log() {
+	printf '(XEN)  Dom0 alloc.:   0000000158000000->000000015a000000 (122208 pages to be allocated)\n'
+	printf '(XEN)  Init. ramdisk: 000000015e160000->000000015e3ffd11\n'
+	printf '%s\n' "${@:2}"
+	printf '(XEN)  Phys-Mach map: %s->0000008000100000\n' "$1"
+	printf 'Xen: [mem 0x0000000000000000-0x000000000009efff] usable\n'
+}
+# expect_p2m NAME LOG STATUS PATTERN: p2m-conflict.sh exits STATUS, saying PATTERN.
+expect_p2m() {
+	local name=$1 logf=$2 want=$3 pattern=$4 out rc=0
+	out=$("$here/p2m-conflict.sh" "$logf" 2>&1) || rc=$?
+	if [ "$rc" -ne "$want" ] || ! grep -q -- "$pattern" <<< "$out"; then
+		echo "not ok - $name: p2m-conflict.sh exited $rc, not $want with '$pattern':"
+		echo "    ${out//$'\n'/$'\n'    }"
+		failed=1
+	else
+		echo "ok - $name: p2m-conflict.sh exits $want ($pattern)"
+	fi
+}
+{ p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-hole.log"
+expect_p2m "made-up p2m list in a hole" "$logs/p2m-hole.log" 0 "must relocate"
+{ p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000020060fff] usable'; } > "$logs/p2m-ram.log"
+expect_p2m "made-up p2m list in RAM" "$logs/p2m-ram.log" 1 "no conflict"
+{ p2m_log 0000008000000000 '(XEN)  Init. ramdisk: ffffffff81c00000->ffffffff81e9fd11'
+  echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-mapped-initrd.log"
+expect_p2m "made-up initrd in the initial mapping" "$logs/p2m-mapped-initrd.log" 2 "mapped the initrd"
+{ p2m_log ffffffff81c00000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-mapped.log"
+expect_p2m "made-up p2m list in the initial mapping" "$logs/p2m-mapped.log" 2 "in the initial mapping"
 
 # Made-up logs: the parser's own cases.
 tap() {
