@@ -53,3 +53,11 @@ run_locked() {
 	exec {fd}>&-
 	return $rc
 }
+
+# A dom0 that only hosts the domU under test (XMA_GUESTS=domu) must still
+# boot, print its audit and power off cleanly, or the domU's result
+# cannot stand.  $1: dom0's part of the serial log.
+check_host() {
+	"$XMA_TOP/scripts/verdict.sh" --audit-only "$1" >/dev/null ||
+		{ echo "dom0 (the domU's host) failed: see $1"; return 1; }
+}
