@@ -84,10 +84,6 @@ while [ $i -lt "$vcpus" ]; do
 	i=$((i + 1))
 done
 
-# The heavy run judges any WARN as a crash, in the domU as in dom0.
-extra_args=''
-[ "$mode" != heavy ] || extra_args=' panic_on_warn=1'
-
 # Poweroff destroys the domain; a crash or any other shutdown keeps it, so
 # that it can be told apart (and its state shown) before it is destroyed.
 cat > "$cfg" <<EOF
@@ -95,7 +91,7 @@ name = "$name"
 type = "pv"
 kernel = "/domu/bzImage"
 ramdisk = "/domu/initramfs.cpio.gz"
-extra = "console=hvc0 xma.mode=$mode$extra_args"
+extra = "console=hvc0 xma.mode=$mode"
 memory = $mem
 vcpus = $vcpus
 cpus = [$pins]
