@@ -24,20 +24,30 @@ logs=$XMA_CACHE/logs/harness
 mkdir -p "$logs"
 failed=0
 
+# expect_exit NAME STATUS PATTERN CMD...: CMD exits STATUS ("fail": any
+# status but 0) and its output says PATTERN.  Shared by the checks below.
+expect_exit() {
+	local name=$1 want=$2 pattern=$3 out rc=0 status_ok=0 expected="exit $2"
+	shift 3
+	out=$("$@" 2>&1) || rc=$?
+	case "$want" in
+	fail) expected="fail"; [ "$rc" -eq 0 ] || status_ok=1 ;;
+	*) [ "$rc" -ne "$want" ] || status_ok=1 ;;
+	esac
+	if [ $status_ok = 1 ] && grep -q -- "$pattern" <<< "$out"; then
+		echo "ok - $name: exited $rc, as it should ($pattern)"
+		return
+	fi
+	echo "not ok - $name: exited $rc, should $expected saying '$pattern':"
+	echo "    ${out//$'\n'/$'\n'    }"
+	failed=1
+}
+
 # expect_fail NAME LOG PATTERN [verdict options]: verdict fails, saying PATTERN.
 expect_fail() {
-	local name=$1 logf=$2 pattern=$3 out
+	local name=$1 logf=$2 pattern=$3
 	shift 3
-	if out=$("$here/verdict.sh" "$@" "$logf" 2>&1); then
-		echo "not ok - $name: verdict passed"
-		failed=1
-	elif ! grep -q -- "$pattern" <<< "$out"; then
-		echo "not ok - $name: verdict failed, but not for '$pattern':"
-		echo "    ${out//$'\n'/$'\n'    }"
-		failed=1
-	else
-		echo "ok - $name: verdict fails ($pattern)"
-	fi
+	expect_exit "$name" fail "$pattern" "$here/verdict.sh" "$@" "$logf"
 }
 
 # expect_pass NAME LOG [verdict options]
@@ -67,18 +77,9 @@ CODE
 # expect_module_rejected NAME PATTERN [VAR=value...]: the module with the
 # sparse error fails to build, saying PATTERN.
 expect_module_rejected() {
-	local name=$1 pattern=$2 out
+	local name=$1 pattern=$2
 	shift 2
-	if out=$(env "$@" "$here/build-module.sh" "$build" "$bad/out" "$bad/src" 2>&1); then
-		echo "not ok - $name: built"
-		failed=1
-	elif ! grep -q -- "$pattern" <<< "$out"; then
-		echo "not ok - $name: failed, but not for '$pattern':"
-		echo "    ${out//$'\n'/$'\n'    }"
-		failed=1
-	else
-		echo "ok - $name: rejected"
-	fi
+	expect_exit "$name" fail "$pattern" env "$@" "$here/build-module.sh" "$build" "$bad/out" "$bad/src"
 }
 expect_module_rejected "module with a sparse error" "sparse warns"
 # Letting the kernel's header warnings pass must not let the module's own.
@@ -110,15 +111,7 @@ p2m_log() {
 }
 # expect_p2m NAME LOG STATUS PATTERN: p2m-conflict.sh exits STATUS, saying PATTERN.
 expect_p2m() {
-	local name=$1 logf=$2 want=$3 pattern=$4 out rc=0
-	out=$("$here/p2m-conflict.sh" "$logf" 2>&1) || rc=$?
-	if [ "$rc" -ne "$want" ] || ! grep -q -- "$pattern" <<< "$out"; then
-		echo "not ok - $name: p2m-conflict.sh exited $rc, not $want with '$pattern':"
-		echo "    ${out//$'\n'/$'\n'    }"
-		failed=1
-	else
-		echo "ok - $name: p2m-conflict.sh exits $want ($pattern)"
-	fi
+	expect_exit "$1" "$3" "$4" "$here/p2m-conflict.sh" "$2"
 }
 { p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-hole.log"
 expect_p2m "made-up p2m list in a hole" "$logs/p2m-hole.log" 0 "must relocate"
