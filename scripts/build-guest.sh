@@ -5,11 +5,12 @@
 #   build-guest.sh TREE COUNT OUT_DIR
 #
 # Writes OUT_DIR/{bzImage,System.map,xen_mmu_audit.ko,initramfs.cpio.gz,
-# arch}.  COUNT is a number or "all".  bzImage is the image Xen boots: the
-# bzImage, or when the build made none ($XMA_KERNEL_TARGETS), the ELF
-# vmlinux without its debug info (Xen and xl load both).  arch: i386 or
-# x86_64.  The kernel is built in one build directory per tree (under the
-# cache), so that moving between patch counts is incremental.
+# arch}.  COUNT is a number, "all" or "pre" (see apply-series.sh).
+# bzImage is the image Xen boots: the bzImage, or when the build made none
+# ($XMA_KERNEL_TARGETS), the ELF vmlinux without its debug info (Xen and
+# xl load both).  arch: i386 or x86_64.  The kernel is built in one build
+# directory per tree (under the cache), so that moving between patch
+# counts is incremental.
 # $XMA_EXTRA_PATCHES: patch files to git am on top of the series (for
 # measurements), and $XMA_EXTRA_FRAGMENT, a second Kconfig fragment (the
 # debug variant): each is built in a build directory of its own.

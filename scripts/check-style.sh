@@ -1,6 +1,7 @@
 #!/bin/bash
 # Kernel coding style: scripts/checkpatch.pl --strict on every patch of
-# every series and on the module's and the kselftest's sources.
+# every series (and its prerequisites) and on the module's and the
+# kselftest's sources.
 #
 #   check-style.sh TREE     (TREE supplies scripts/checkpatch.pl)
 set -euo pipefail
@@ -11,15 +12,16 @@ checkpatch=$tree/scripts/checkpatch.pl
 need_file "$checkpatch"
 failed=0
 
-for series in "$XMA_TOP"/patches/*/series; do
+for series in "$XMA_TOP"/patches/*/series "$XMA_TOP"/patches/*/prerequisite/series; do
 	[ -f "$series" ] || continue
 	dir=$(dirname "$series")
+	name=${dir#"$XMA_TOP"/patches/}
 	while read -r p; do
 		case "$p" in ''|'#'*) continue ;; esac
 		if "$checkpatch" --strict --quiet "$dir/$p"; then
-			echo "ok - checkpatch ${dir##*/}/$p"
+			echo "ok - checkpatch $name/$p"
 		else
-			echo "not ok - checkpatch ${dir##*/}/$p"
+			echo "not ok - checkpatch $name/$p"
 			failed=1
 		fi
 	done < "$series"

@@ -14,13 +14,15 @@
 # 2. before: the pristine tree; each guest's audit is printed and saved
 #    (this leg fails only on a crash: unpatched kernels have findings)
 # 3. the harness's negative controls (test-harness.sh)
-# 4. after: each prefix of the series (1, 1-2, ..., all; XMA_BISECT=0 for
-#    the whole series only).  The whole series: the kselftest must pass in
-#    each guest.  A shorter prefix may still carry findings of the pristine
-#    kernel that a later patch fixes, but no more of any kind than the
-#    pristine kernel in the same kind of guest (compare-audits.sh); then
-#    only the tests that count findings may fail, and every other test must
-#    pass.
+# 4. after: the series' prerequisite alone (SERIES_DIR/prerequisite: a
+#    fix for today's kernels that the series is based on, sent apart),
+#    then each prefix of the series on top of it (1, 1-2, ..., all;
+#    XMA_BISECT=0 for the whole series only).  Each prefix must pass the
+#    kselftest in each guest, with zero findings.  The prerequisite alone
+#    may still carry findings of the pristine kernel that the series
+#    fixes, but no more of any kind than the pristine kernel in the same
+#    kind of guest (compare-audits.sh, which every leg runs); then only
+#    the tests that count findings may fail.
 #    Then dom0 once more, on a machine whose RAM ends where Xen's initial
 #    mapping does: Xen puts the p2m list outside dom0's RAM and the kernel
 #    relocates it (boot-p2m-conflict.sh, p2m-conflict.sh); the pristine
@@ -28,6 +30,10 @@
 #    pass the kselftest, with no more violations than pristine.
 # 5. sparse (C=2) and W=1 on the kernel files the series touches: no
 #    warning the pristine tree does not have (kernel-warnings.sh).
+#    Then the pagetable hypercalls a dom0 makes from kernel entry to init,
+#    pristine and with the series, both with measure/ on top
+#    (count-hypercalls.sh): the series must not add any
+#    (compare-hypercalls.sh).
 # 6. only when XMA_V2637_SRC names a v2.6.37 tree (one that builds with
 #    this machine's gcc and binutils, KCFLAGS as it needs): the audit before
 #    and after patches/v2.6.37 as an x86_32 PAE dom0 (under a Xen built
@@ -71,8 +77,12 @@ tree=$("$here/kernel-tree.sh")
 rc=0; "$here/check-style.sh" "$tree" || rc=$?
 result "checkpatch --strict: patches, module, kselftest" $rc
 series=$("$here/series-dir.sh" "$tree")
-n=0
-[ -f "$series/series" ] && n=$(grep -cv '^\s*\(#\|$\)' "$series/series" || true)
+# patches_in FILE: how many patches a series file names.
+patches_in() {
+	[ -f "$1" ] || { echo 0; return; }
+	grep -cv '^\s*\(#\|$\)' "$1" || true
+}
+n=$(patches_in "$series/series")
 name=$(basename "$tree")
 cache=warm
 [ -d "$XMA_CACHE/build/$name" ] || cache=cold
@@ -145,38 +155,54 @@ echo "== harness negative controls"
 rc=0; "$here/test-harness.sh" "$out/p0" "$build" || rc=$?
 result "harness negative controls" $rc
 
-first=1
-[ "${XMA_BISECT:-1}" = 1 ] || first=$n
-[ "$n" -gt 0 ] || first=0
-for k in $(seq "$first" "$n"); do
-	echo "== after: $name + $k of $n patches ($guests)"
-	built=0; "$here/build-guest.sh" "$tree" "$k" "$out/p$k" || built=$?
-	# One boot: each guest prints its audit, then runs the kselftest.
-	[ $built -ne 0 ] || boot "p$k-test" "$out/p$k" test 600
+# after COUNT TAG WHAT: one boot of the tree with apply-series.sh COUNT
+# (out/TAG, logs and audits named TAG); each judged guest prints its audit
+# and runs the kselftest.  A guest passes when its audit has no more
+# violations of any kind than the pristine kernel's in the same kind of
+# guest (compare-audits.sh) and the kselftest passes; for COUNT "pre" (the
+# prerequisites alone, which the series is based on) findings of the
+# pristine kernel may remain, and then only the tests that count findings
+# may fail.
+after() {
+	local count=$1 tag=$2 what=$3 built=0 g rc tolerate sfx logf v
+	echo "== after: $name + $what ($guests)"
+	"$here/build-guest.sh" "$tree" "$count" "$out/$tag" || built=$?
+	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600
 	for g in "${judged[@]}"; do
 		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
 		# The audit first (for compare-audits.sh); only a failure is shown.
 		if [ $rc -eq 0 ] && ! v=$("$here/verdict.sh" --audit-only \
-			--save-audit "$results/p$k-audit$sfx.txt" "$logf" 2>&1); then
+			--save-audit "$results/$tag-audit$sfx.txt" "$logf" 2>&1); then
 			rc=1
 			echo "$(label "$g"):"
 			sed -n '/^full log: /,$p' <<< "$v"
 		fi
-		if [ $rc -eq 0 ] && [ "$k" -gt 0 ]; then
-			echo "violations in $(label "$g"), pristine -> $k of $n patches:"
+		if [ $rc -eq 0 ]; then
+			echo "violations in $(label "$g"), pristine -> $what:"
 			"$here/compare-audits.sh" "$results/before-audit$sfx.txt" \
-				"$results/p$k-audit$sfx.txt" || rc=$?
-			if [ "$k" -lt "$n" ] && ! grep -qx 'violations_total: 0' "$results/p$k-audit$sfx.txt"; then
-				tolerate=(--tolerate-findings)
-			fi
+				"$results/$tag-audit$sfx.txt" || rc=$?
+			[ "$count" != pre ] || tolerate=(--tolerate-findings)
 		fi
 		if [ $rc -eq 0 ]; then
 			echo "$(label "$g"):"
 			"$here/verdict.sh" "${tolerate[@]}" "$logf" || rc=$?
 		fi
 		[ $built -ne 0 ] || host_ok || rc=1
-		result "after: $name + $k of $n patches: kselftest in $(label "$g")" $rc
+		result "after: $name + $what: kselftest in $(label "$g")" $rc
 	done
+	return $built
+}
+
+# The prerequisites alone, then each prefix of the series (bisect); or
+# the whole series only.
+first=1 built=0
+[ "${XMA_BISECT:-1}" = 1 ] || first=$n
+[ "$n" -gt 0 ] || first=0
+if [ "${XMA_BISECT:-1}" = 1 ] && [ "$(patches_in "$series/prerequisite/series")" -gt 0 ]; then
+	after pre pre "prerequisite alone" || true
+fi
+for k in $(seq "$first" "$n"); do
+	built=0; after "$k" "p$k" "$k of $n patches" || built=$?
 done
 
 if [ "$n" -gt 0 ] && [ $p2m_leg = 1 ]; then
@@ -202,6 +228,15 @@ if [ "$n" -gt 0 ]; then
 	"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p$n.txt" &&
 	"$here/compare-warnings.sh" "$results/warnings-p0.txt" "$results/warnings-p$n.txt" || rc=$?
 	result "sparse, W=1: no new warning in the files the series touches" $rc
+fi
+
+# Dom0 only: the count is of a dom0's boot.
+if [ "$n" -gt 0 ] && [ "$guests" != domu ]; then
+	echo "== pagetable hypercalls from kernel entry to init: pristine -> $n of $n patches"
+	rc=0
+	XMA_REPEAT=1 "$here/count-hypercalls.sh" >/dev/null &&
+	"$here/compare-hypercalls.sh" "$results/hypercalls.csv" || rc=$?
+	result "hypercalls: the series adds no trap, mmu_update+mmuext_op call or trapped write" $rc
 fi
 
 if [ -n "${XMA_V2637_SRC:-}" ]; then

@@ -13,7 +13,8 @@
 # the domU fail: a domU whose init exits (crashed), one that never powers
 # off (dom0's timeout), one whose kernel xl cannot load (xl create fails).
 # Before them, verdict.sh, split-guest-log.sh and p2m-conflict.sh are
-# checked on made-up logs, and boot-guests.sh on a domU kernel that is none.
+# checked on made-up logs, compare-hypercalls.sh on made-up counts, and
+# boot-guests.sh on a domU kernel that is none.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -122,6 +123,28 @@ expect_p2m "made-up p2m list in RAM" "$logs/p2m-ram.log" 1 "no conflict"
 expect_p2m "made-up initrd in the initial mapping" "$logs/p2m-mapped-initrd.log" 2 "mapped the initrd"
 { p2m_log ffffffff81c00000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-mapped.log"
 expect_p2m "made-up p2m list in the initial mapping" "$logs/p2m-mapped.log" 2 "in the initial mapping"
+
+# compare-hypercalls.sh on made-up counts: pristine (0), then the series.
+hc_csv() {
+	echo 'patches,boot,hypercalls,mmu_update_calls,mmu_update,mmuext_op_calls,mmuext_op,update_va_mapping,trapped_writes'
+	echo '0,1,100,50,50,10,12,40,9'
+	printf '%s\n' "$@"
+}
+hc_csv 'all,1,99,51,52,8,9,40,9' > "$logs/hc-fewer.csv"
+expect_exit "made-up counts, one call moved to mmu_update" 0 "6[01] ->  *59$" \
+	"$here/compare-hypercalls.sh" "$logs/hc-fewer.csv"
+hc_csv 'all,1,99,51,52,8,9,40,9' 'all,2,101,51,52,8,9,40,9' > "$logs/hc-trap.csv"
+expect_exit "made-up counts, one boot with a trap more" 1 "traps .* 101  <- the series adds" \
+	"$here/compare-hypercalls.sh" "$logs/hc-trap.csv"
+hc_csv 'all,1,99,51,52,10,12,40,9' > "$logs/hc-call.csv"
+expect_exit "made-up counts, an mmu_update call more" 1 "calls .* 61  <- the series adds" \
+	"$here/compare-hypercalls.sh" "$logs/hc-call.csv"
+hc_csv 'all,1,99,50,50,10,12,40,10' > "$logs/hc-write.csv"
+expect_exit "made-up counts, a trapped write more" 1 "trapped_writes .* 10  <- the series adds" \
+	"$here/compare-hypercalls.sh" "$logs/hc-write.csv"
+hc_csv > "$logs/hc-none.csv"
+expect_exit "made-up counts without the series' boots" 2 "no rows" \
+	"$here/compare-hypercalls.sh" "$logs/hc-none.csv"
 
 # Made-up logs: the parser's own cases.
 tap() {

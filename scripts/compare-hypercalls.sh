@@ -1,0 +1,74 @@
+#!/bin/bash
+# Compare the pagetable hypercalls of the pristine kernel and the series,
+# from count-hypercalls.sh's CSV (rows "0" and "all", every boot).
+#
+#   compare-hypercalls.sh CSV
+#
+# The series must not add any: it fails if the series' worst boot has more
+# than the pristine kernel's best in
+#   traps           hypercalls into Xen carrying pagetable operations
+#   mmu_update+mmuext_op calls
+#                   the two pagetable-update hypercalls together (a
+#                   hypercall of its own or a multicall entry each)
+#   trapped_writes  writes to pagetable pages that Xen emulated
+# Each operation's own calls and requests are printed beside them: booting
+# on Xen's pagetable moves work from mmuext_op (pin, switch, unpin) to one
+# mmu_update call, so one of them alone may grow.  Exit 1 if the series
+# adds, 2 if the CSV lacks a column or either kernel's rows.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+csv=${1:?usage: compare-hypercalls.sh CSV}
+need_file "$csv"
+
+awk -F, '
+NR == 1 {
+	for (i = 1; i <= NF; i++)
+		col[$i] = i
+	n = split("hypercalls mmu_update_calls mmu_update mmuext_op_calls mmuext_op update_va_mapping trapped_writes", need, " ")
+	for (i = 1; i <= n; i++)
+		if (!(need[i] in col)) {
+			print "compare-hypercalls.sh: no column " need[i] > "/dev/stderr"
+			bad = 1
+			exit 2
+		}
+	next
+}
+function keep(side, name, v) {
+	if (!((side, name) in lo) || v < lo[side, name])
+		lo[side, name] = v
+	if (!((side, name) in hi) || v > hi[side, name])
+		hi[side, name] = v
+}
+$1 == "0" || $1 == "all" {
+	side = $1 == "0" ? "before" : "after"
+	rows[side]++
+	keep(side, "traps", $col["hypercalls"])
+	keep(side, "mmu_update+mmuext_op calls", $col["mmu_update_calls"] + $col["mmuext_op_calls"])
+	keep(side, "trapped_writes", $col["trapped_writes"])
+	keep(side, "  mmu_update calls", $col["mmu_update_calls"])
+	keep(side, "  mmu_update requests", $col["mmu_update"])
+	keep(side, "  mmuext_op calls", $col["mmuext_op_calls"])
+	keep(side, "  mmuext_op requests", $col["mmuext_op"])
+	keep(side, "  update_va_mapping", $col["update_va_mapping"])
+}
+END {
+	if (bad)
+		exit 2
+	if (!rows["before"] || !rows["after"]) {
+		print "compare-hypercalls.sh: no rows for the pristine kernel (0) or the series (all)" > "/dev/stderr"
+		exit 2
+	}
+	n = split("traps|mmu_update+mmuext_op calls|trapped_writes|  mmu_update calls|  mmu_update requests|  mmuext_op calls|  mmuext_op requests|  update_va_mapping", name, "|")
+	printf "  %-28s %8s -> %8s  (pristine best, series worst)\n", "", "pristine", "series"
+	for (i = 1; i <= n; i++) {
+		b = lo["before", name[i]]; a = hi["after", name[i]]
+		mark = ""
+		if (i <= 3 && a > b) {
+			mark = "  <- the series adds"
+			worse = 1
+		}
+		printf "  %-28s %8d -> %8d%s\n", name[i], b, a, mark
+	}
+	exit worse
+}' "$csv"
