@@ -71,7 +71,8 @@ done
 need_file "$stage/lib64/ld-linux-x86-64.so.2" "ldd named no dynamic loader"
 # glibc loads libgcc_s at run time (pthread_cancel, which xl uses): ldd
 # cannot see that.
-gcc_s=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ { print $NF; exit }')
+# (awk reads to the end: leaving early would kill ldconfig with SIGPIPE.)
+gcc_s=$(ldconfig -p | awk '$1 == "libgcc_s.so.1" && /x86-64/ && !found { print $NF; found = 1 }')
 [ -n "$gcc_s" ] || die "no libgcc_s.so.1 on this host (Debian: libgcc-s1)"
 cp -L "$gcc_s" "$stage/lib/x86_64-linux-gnu/libgcc_s.so.1"
 # xl reads its global settings from here; the defaults are right for us.
