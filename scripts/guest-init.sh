@@ -15,7 +15,8 @@
 #          xma.bench_forks=F xma.bench_mmaps=M
 #   storm  the kselftest's storm alone, no module, xma.storm_seconds=S
 #          (default 60): does the kernel survive it without the audit?
-# Output between XMA-*-BEGIN/END markers is what the host reads.
+# Output between XMA-*-BEGIN/END markers is what the host reads; the
+# kernel's messages below KERN_WARNING come last (XMA-KLOG).
 #
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
 # (/domu/run-domu.sh) that runs this same init with xma.mode=MODE;
@@ -48,6 +49,20 @@ for arg in $(cat /proc/cmdline); do
 	esac
 done
 echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
+
+# This init and the kernel print to one console, where a kernel message
+# can land in the middle of one of our lines (a late mouse probe once split
+# a TAP plan line).  From here on the console gets only warnings and worse,
+# as they happen (a crash stays in view); everything else the kernel logs
+# from now on is printed whole before power-off (print_kernel_log).
+dmesg -c >/dev/null
+echo 5 > /proc/sys/kernel/printk
+
+print_kernel_log() {
+	echo "XMA-KLOG-BEGIN"
+	dmesg
+	echo "XMA-KLOG-END"
+}
 
 load_module() {
 	if ! insmod /xen_mmu_audit.ko "$@"; then
@@ -134,5 +149,6 @@ if [ -n "$domu" ]; then
 		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"
 	fi
 fi
+print_kernel_log
 echo "XMA-INIT: done, powering off"
 poweroff -f
