@@ -146,6 +146,26 @@ static void note_ldt_pages(struct xma_pass *p, mm_context_t *ctx)
 }
 #endif
 
+/*
+ * An mm outlives its last user for as long as something holds it: a CPU
+ * that has it loaded lazily, a task that exited but was not switched out
+ * yet, an open /proc/<pid>/mem.  Its LDT stays read-only until __mmdrop()
+ * frees it, which it does only after it took the pgd off pgd_list, under
+ * the pgd_lock our caller holds.  No task can change the LDT of an mm
+ * without users (mm_users is 0 for good), so it needs no other lock.
+ * An mm being forked has a user from before its pgd is on the list.
+ */
+static void note_ldt_of_unused_mm(struct xma_pass *p,
+				  struct xma_pgd_desc *desc)
+{
+#ifdef XMA_HAVE_LDT
+	struct mm_struct *mm = xma_pgd_desc_mm(desc);
+
+	if (mm && !atomic_read(&mm->mm_users))
+		note_ldt_pages(p, &mm->context);
+#endif
+}
+
 static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
 {
 #ifdef XMA_HAVE_LDT
@@ -261,6 +281,7 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 			continue;
 		p->mms_unowned++;
 		walk_tree(&t, &xma_user_tree_ops, pgd, pgd_index(XMA_USER_LIMIT));
+		note_ldt_of_unused_mm(p, pt);
 	}
 	spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
 	kvfree(owned);

@@ -153,6 +153,13 @@ static inline s64 sign_extend64(u64 value, int index)
 #define xma_pgd_desc_address(d)	page_address(d)
 #endif
 
+/* The mm a pgd belongs to (pgd_set_mm()): in page->index before 4.18. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 18, 0)
+#define xma_pgd_desc_mm(d)	((d)->pt_mm)
+#else
+#define xma_pgd_desc_mm(d)	((struct mm_struct *)(d)->index)
+#endif
+
 /*
  * Pagetable pages have a page type since 4.18.  Before, only PG_pinned
  * tells one from another page (the pv-mmu code sets it on pagetable pages

@@ -41,14 +41,14 @@ static void *thread_churn(void *arg)
 	return arg;
 }
 
-static void install_ldt(void)
+int install_ldt(void)
 {
 	struct user_desc d = {
 		.entry_number = 0, .limit = 0xfffff, .seg_32bit = 1,
 		.limit_in_pages = 1,
 	};
 
-	syscall(SYS_modify_ldt, 1, &d, sizeof(d));
+	return syscall(SYS_modify_ldt, 1, &d, sizeof(d)) ? -errno : 0;
 }
 
 static void fork_and_wait(const char *exe, bool with_ldt)

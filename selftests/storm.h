@@ -14,6 +14,9 @@
 
 #define STORM_WORKERS	5
 
+/* Give this process a one-entry LDT: 0 or -errno. */
+int install_ldt(void);
+
 /* Set to stop the auditors. */
 extern atomic_bool storm_over;
 

@@ -2,12 +2,14 @@
 /*
  * kselftest for xen_mmu_audit: reads /sys/kernel/debug/xen_mmu_audit and
  * fails on any violation, at idle and while a fork/exec/thread/mmap storm
- * runs with audits beside it; checks that planted findings are seen and
- * then gone, and that bad commands are refused.  Skips off Xen PV.
+ * runs with audits beside it, and with the mm of a reaped task kept; checks
+ * that planted findings are seen and then gone, and that bad commands are
+ * refused.  Skips off Xen PV.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include "../kselftest_harness.h"
 #include "audit_lib.h"
@@ -91,6 +94,68 @@ TEST_F(audit, storm_no_findings)
 	ASSERT_EQ(0, audit_read(&a));
 	EXPECT_EQ(0, a.total) TH_LOG("audit after the storm:\n%s", a.text + 1);
 	audit_free(&a);
+}
+
+/*
+ * An mm outlives its last task for as long as something holds it, here an
+ * open /proc/<pid>/mem (a lazily loaded CPU or a task not yet switched
+ * out after its exit do the same, briefly).  Its LDT stays read-only, as
+ * Xen wants, until the mm is freed: not a leak.  Once freed, the page must
+ * be writable again.  Child and parent share one CPU, so that no CPU keeps
+ * the child's mm loaded once the parent runs again: only the file holds it.
+ */
+TEST_F(audit, reaped_task_ldt_no_findings)
+{
+	struct audit *before = &self->a, after;
+	int ready[2], go[2], fd, err;
+	cpu_set_t cpus, one;
+	char path[64], ldt = 0;
+	unsigned int i, changed = 0;
+	pid_t pid;
+
+	ASSERT_EQ(0, sched_getaffinity(0, sizeof(cpus), &cpus));
+	for (i = 0; i < CPU_SETSIZE && !CPU_ISSET(i, &cpus); i++)
+		;
+	CPU_ZERO(&one);
+	CPU_SET(i, &one);
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(one), &one))
+		TH_LOG("pinning to CPU %u: %s", i, strerror(errno));
+	ASSERT_EQ(0, pipe(ready));
+	ASSERT_EQ(0, pipe(go));
+	pid = fork();
+	ASSERT_GE(pid, 0);
+	if (pid == 0) {
+		close(ready[0]);
+		close(go[1]);
+		ldt = install_ldt() ? 'n' : 'y';
+		/* Hold on until the parent has our mm open. */
+		if (write(ready[1], &ldt, 1) != 1 || read(go[0], &ldt, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(go[0]);
+	EXPECT_EQ(1, read(ready[0], &ldt, 1));
+	close(ready[0]);
+	snprintf(path, sizeof(path), "/proc/%d/mem", pid);
+	fd = open(path, O_RDONLY);
+	err = errno;
+	close(go[1]);
+	ASSERT_EQ(pid, waitpid(pid, NULL, 0));
+	ASSERT_EQ(0, sched_setaffinity(0, sizeof(cpus), &cpus));
+	ASSERT_EQ('y', ldt) TH_LOG("the child could not install an LDT");
+	ASSERT_GE(fd, 0) TH_LOG("open %s: %s", path, strerror(err));
+
+	ASSERT_EQ(0, audit_read(&after));
+	close(fd);
+	/* In 2.6.37 the open file does not hold the mm: the LDT is freed. */
+	if (key_value(after.text, "mms_unowned") < 1)
+		TH_LOG("the reaped task's mm is gone: its LDT must be writable again");
+	for (i = 0; i < NR_KINDS; i++)
+		changed += before->violations[i] != after.violations[i];
+	EXPECT_EQ(0, changed) TH_LOG("audit with the reaped task's mm:\n%s",
+				     after.text + 1);
+	audit_free(&after);
 }
 
 TEST_F(audit, planted_findings_detected_then_gone)
