@@ -38,7 +38,8 @@ static void add_finding(struct xma_pass *p, enum xma_kind kind,
 	f->level = level;
 	f->pfn = pfn;
 	f->mfn = pfn_to_mfn(pfn);
-	f->page_flags = pfn_valid(pfn) ? pfn_to_page(pfn)->flags : 0;
+	f->page_flags = pfn_valid(pfn) ?
+			 xma_page_flags_word(pfn_to_page(pfn)) : 0;
 	f->reason = reason;
 	if (owner)
 		f->owner = *owner;

@@ -394,6 +394,25 @@ static inline int kstrtobool(const char *s, bool *res)
 #define sysfs_emit(buf, fmt, ...)	scnprintf(buf, PAGE_SIZE, fmt, ##__VA_ARGS__)
 #endif
 
+/*
+ * A page's flags word: page->flags is an unsigned long, or (since 6.18)
+ * a memdesc_flags_t that wraps one.  Read the word either way, so that no
+ * version check is needed where a distro may backport the type.
+ */
+#define xma_page_flags_word(page) ({					\
+	BUILD_BUG_ON(sizeof((page)->flags) != sizeof(unsigned long));	\
+	READ_ONCE(*(unsigned long *)&(page)->flags);			\
+})
+
+/*
+ * Trees the module must find by symbol, and since when they exist: x86's
+ * text_poke mm (poking_mm since 5.2, named text_poke_mm in 7.3) and p2m.c's
+ * spare pte pages (the p2m list, 3.19).  A kernel that should have one
+ * and does not is reported as not audited, never skipped in silence.
+ */
+#define XMA_HAS_TEXT_POKE_MM	(LINUX_VERSION_CODE >= KERNEL_VERSION(5, 2, 0))
+#define XMA_HAS_P2M_SPARE_PTES	(LINUX_VERSION_CODE >= KERNEL_VERSION(3, 19, 0))
+
 /* %pGp (page flags by name) is 4.5's; before, the flags in hex. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 5, 0)
 #define XMA_PAGE_FLAGS_FMT	"%pGp"

@@ -9,11 +9,12 @@
 #include <linux/jiffies.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
+#include <linux/string.h>
 #include <xen/xen.h>
 #include "xen_mmu_audit.h"
 
 /*
- * init_mm, poking_mm, pgd_list and p2m.c's spare pte pages are not
+ * init_mm, text_poke_mm, pgd_list and p2m.c's spare pte pages are not
  * exported; kallsyms_lookup_name() finds them (compat.h finds it).
  */
 static unsigned long (*lookup_symbol)(const char *name);
@@ -60,6 +61,74 @@ static bool plausible_init_mm(struct mm_struct *mm)
 
 struct xma_kernel_tables xma_kernel;
 
+/* Record that @what, which this kernel should have, was not found. */
+static void note_missing(const char *what, const char *why)
+{
+	if (xma_kernel.nr_missing == XMA_MAX_MISSING)
+		return;
+	xma_kernel.missing[xma_kernel.nr_missing] = what;
+	xma_kernel.missing_why[xma_kernel.nr_missing++] = why;
+	pr_warn("xen_mmu_audit: %s not found (%s): it is not audited\n",
+		what, why);
+}
+
+/*
+ * Negative control: a symbol to take as not found, so that a test can
+ * see the report of a tree that was not audited.
+ */
+static char *forget;
+module_param(forget, charp, 0444);
+MODULE_PARM_DESC(forget, "negative control: treat this symbol as not found");
+
+static unsigned long lookup_extra(const char *name)
+{
+	if (forget && !strcmp(forget, name))
+		return 0;
+	return lookup_symbol(name);
+}
+
+/* Symbols of @names in turn: the first one found, else 0. */
+static unsigned long lookup_any(const char *const *names, unsigned int nr)
+{
+	unsigned long addr = 0;
+	unsigned int i;
+
+	for (i = 0; i < nr && !addr; i++)
+		addr = lookup_extra(names[i]);
+	return addr;
+}
+
+/*
+ * The trees and lists beside init_mm.  Where the kernel is known to have
+ * one (compat.h), not finding it is reported, never skipped in silence.
+ */
+static void find_kernel_extras(void)
+{
+	static const char *const poke_names[] = { "text_poke_mm", "poking_mm" };
+
+	xma_kernel.poking_mm = (void *)lookup_any(poke_names,
+						  ARRAY_SIZE(poke_names));
+	if (XMA_HAS_TEXT_POKE_MM && !xma_kernel.poking_mm)
+		note_missing("text_poke_mm", "no symbol text_poke_mm or poking_mm");
+	xma_kernel.p2m_template_pte[0] =
+		(void *)lookup_extra("p2m_missing_pte");
+	xma_kernel.p2m_template_pte[1] =
+		(void *)lookup_extra("p2m_identity_pte");
+	if (XMA_HAS_P2M_SPARE_PTES && (!xma_kernel.p2m_template_pte[0] ||
+				       !xma_kernel.p2m_template_pte[1]))
+		note_missing("p2m_spare_ptes",
+			     "no symbol p2m_missing_pte or p2m_identity_pte");
+	xma_kernel.pgd_list = (void *)lookup_extra("pgd_list");
+	xma_kernel.pgd_lock = (void *)lookup_extra("pgd_lock");
+	if (!xma_kernel.pgd_list || !xma_kernel.pgd_lock)
+		note_missing("pgd_list", "no symbol pgd_list or pgd_lock");
+	xma_kernel.image_ro_start = (void *)lookup_extra("_text");
+	xma_kernel.image_ro_end = (void *)lookup_extra("__end_rodata");
+	if (!xma_kernel.image_ro_start || !xma_kernel.image_ro_end)
+		note_missing("kernel_image_ro",
+			     "no symbol _text or __end_rodata");
+}
+
 static int __init xma_init(void)
 {
 	int ret;
@@ -72,16 +141,7 @@ static int __init xma_init(void)
 			return ret;
 		}
 		xma_kernel.init_mm = (void *)lookup_symbol("init_mm");
-		/* Optional: not every kernel has them. */
-		xma_kernel.poking_mm = (void *)lookup_symbol("poking_mm");
-		xma_kernel.p2m_template_pte[0] =
-			(void *)lookup_symbol("p2m_missing_pte");
-		xma_kernel.p2m_template_pte[1] =
-			(void *)lookup_symbol("p2m_identity_pte");
-		xma_kernel.pgd_list = (void *)lookup_symbol("pgd_list");
-		xma_kernel.pgd_lock = (void *)lookup_symbol("pgd_lock");
-		xma_kernel.image_ro_start = (void *)lookup_symbol("_text");
-		xma_kernel.image_ro_end = (void *)lookup_symbol("__end_rodata");
+		find_kernel_extras();
 		if (!plausible_init_mm(xma_kernel.init_mm)) {
 			pr_err("xen_mmu_audit: cannot find init_mm (needs CONFIG_KALLSYMS_ALL)\n");
 			return -ENODEV;

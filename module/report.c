@@ -106,6 +106,10 @@ static int xma_show(struct seq_file *m, void *v)
 		seq_printf(m, "violations_%s: %llu\n", kind_names[i],
 			   r->violations[i]);
 	seq_printf(m, "violations_total: %llu\n", total);
+	seq_printf(m, "not_audited: %u\n", xma_kernel.nr_missing);
+	for (i = 0; i < xma_kernel.nr_missing; i++)
+		seq_printf(m, "not_audited_tree: %s reason=%s\n",
+			   xma_kernel.missing[i], xma_kernel.missing_why[i]);
 	seq_printf(m, "mms_audited: %u\n", p->mms_audited);
 	seq_printf(m, "mms_skipped: %u\n", p->mms_skipped);
 	seq_printf(m, "mms_unowned: %u\n", p->mms_unowned);

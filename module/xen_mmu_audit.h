@@ -147,6 +147,7 @@ void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);
 
 /* main.c: kernel-owned pagetables, found by symbol at load time */
+#define XMA_MAX_MISSING	8
 struct xma_kernel_tables {
 	struct mm_struct *init_mm;
 	struct mm_struct **poking_mm;	/* x86 text_poke's pinned mm */
@@ -155,6 +156,10 @@ struct xma_kernel_tables {
 	spinlock_t *pgd_lock;
 	char *image_ro_start;		/* kernel text to rodata's end */
 	char *image_ro_end;
+	/* What should be there and was not found: not audited, reported. */
+	const char *missing[XMA_MAX_MISSING];
+	const char *missing_why[XMA_MAX_MISSING];
+	unsigned int nr_missing;
 };
 
 extern struct xma_kernel_tables xma_kernel;

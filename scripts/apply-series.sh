@@ -24,13 +24,12 @@ git -C "$tree" rev-parse -q --verify xma-pristine >/dev/null ||
 
 # read_series DIR: the patch files DIR/series names, into $list.
 read_series() {
+	local p
 	list=()
-	[ -f "$1/series" ] || return 0
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
+	for p in $(series_patches "$1/series"); do
 		need_file "$1/$p" "listed in $1/series"
 		list+=("$1/$p")
-	done < "$1/series"
+	done
 }
 read_series "$dir/prerequisite"
 prerequisites=("${list[@]}")

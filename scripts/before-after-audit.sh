@@ -24,7 +24,7 @@ label=${2:?usage: before-after-audit.sh TREE LABEL}
 need_file "$tree/Makefile"
 series=$("$here/series-dir.sh" "$tree")
 need_file "$series/series"
-n=$(grep -cv '^\s*\(#\|$\)' "$series/series" || true)
+n=$(series_patches "$series/series" | wc -l)
 [ "$n" -gt 0 ] || die "no patches in $series/series"
 name=$(basename "$tree")
 out=$XMA_CACHE/out/$name

@@ -10,7 +10,8 @@
 #     --timeout SEC     hard limit for the whole boot (default 600)
 #     --xen-args ARGS   more Xen command line
 #     --kernel-args A   more dom0 command line
-#     --xen FILE        Xen ELF or .gz (default /boot/xen-4.17-amd64.gz)
+#     --xen FILE        Xen ELF or .gz (default: Debian's Xen $XMA_XEN,
+#                       xen-hypervisor.sh)
 #     --int-log FILE    QEMU logs every interrupt and exception the CPUs
 #                       take to FILE (-d int: slow, and big)
 #     --icount SHIFT    the guest's clock counts instructions, 2^SHIFT ns
@@ -27,7 +28,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=/boot/xen-4.17-amd64.gz
+mem=512M domu_mem=0M vcpus=2 cpus='' timeout=600 xen_args='' kernel_args='' xen=
 qemu_log=() icount_shift='' lowmem=''
 while [ $# -gt 0 ]; do
 	case "$1" in
@@ -50,7 +51,8 @@ done
 kernel=$1 initramfs=$2 logf=$3
 need_file "$kernel"
 need_file "$initramfs"
-need_file "$xen" "install xen-hypervisor-4.17-amd64"
+[ -n "$xen" ] || xen=$("$(dirname "$0")/xen-hypervisor.sh")
+need_file "$xen"
 [[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
 [[ "$domu_mem" =~ ^[0-9]+[MG]$ ]] || die "--domu-mem wants a size like 384M, not '$domu_mem'"
 [[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"

@@ -16,15 +16,14 @@ for series in "$XMA_TOP"/patches/*/series "$XMA_TOP"/patches/*/prerequisite/seri
 	[ -f "$series" ] || continue
 	dir=$(dirname "$series")
 	name=${dir#"$XMA_TOP"/patches/}
-	while read -r p; do
-		case "$p" in ''|'#'*) continue ;; esac
+	for p in $(series_patches "$series"); do
 		if "$checkpatch" --strict --quiet "$dir/$p"; then
 			echo "ok - checkpatch $name/$p"
 		else
 			echo "not ok - checkpatch $name/$p"
 			failed=1
 		fi
-	done < "$series"
+	done
 done
 
 for f in "$XMA_TOP"/module/*.[ch] "$XMA_TOP"/selftests/*.[ch]; do

@@ -5,6 +5,7 @@
 #          TAP (default)
 #   audit  load the module, print /sys/kernel/debug/xen_mmu_audit
 #   plant  as test, with the module's planted findings on from load time
+#          and pgd_list taken as not found (forget=pgd_list)
 #   panic  exit, so that the kernel panics (a negative control)
 #   hang   never power off (a negative control)
 #   boot   power off at once (for what the kernel printed while booting)
@@ -89,7 +90,7 @@ test)
 	load_module && print_audit && run_kselftest
 	;;
 plant)
-	load_module plant=1 && run_kselftest
+	load_module plant=1 forget=pgd_list && run_kselftest
 	;;
 audit)
 	load_module && print_audit

@@ -9,7 +9,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev kmod cpio
 	ccache xz-utils git rsync python3 file
 	busybox-static qemu-system-x86 xen-hypervisor-4.17-amd64
-	linux-source-6.12 shellcheck sparse
+	linux-source-6.12 linux-headers-amd64 shellcheck sparse
 	gcc-multilib libc6-dev-i386
 	"$@"
 )

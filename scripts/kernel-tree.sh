@@ -5,18 +5,46 @@
 #   kernel-tree.sh [SRC]     prints the prepared tree's path on stdout
 #
 # SRC (or $KERNEL_SRC) is any kernel tree on disk; it is copied, never
-# changed.  Without one, Debian's linux-source-6.12 package is unpacked.
+# changed.  Without one, Debian's linux-source-$XMA_KERNEL is unpacked:
+# 7.3 (the default; trixie-backports, fetched by fetch-debs.sh at the
+# version scripts/versions.sh pins, never installed) or 6.12 (the
+# host's bookworm-security package, install-deps.sh installs it).
 # An existing copy is reused; XMA_REFRESH=1 makes it anew.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/versions.sh"
 
 src=${1:-${KERNEL_SRC:-}}
 trees=$XMA_CACHE/trees
 mkdir -p "$trees"
 
+# debian_tarball: the linux-source tarball of $XMA_KERNEL.
+debian_tarball() {
+	local debs deb unpacked
+	case "$XMA_KERNEL" in
+	6.12)
+		find /usr/src -maxdepth 1 -name 'linux-source-6.12*.tar.xz' | sort | tail -n 1
+		;;
+	7.3)
+		debs=$("$(dirname "$0")/fetch-debs.sh" trixie-backports \
+			"linux-source-7.3=$XMA_LINUX73_DEB") || return 1
+		deb=$(ls "$debs"/linux-source-7.3_"${XMA_LINUX73_DEB//:/%3a}"_*.deb)
+		unpacked=$XMA_CACHE/apt/linux-source-7.3-$XMA_LINUX73_DEB
+		if [ ! -f "$unpacked/.complete" ]; then
+			rm -rf "$unpacked"
+			dpkg-deb -x "$deb" "$unpacked" && touch "$unpacked/.complete" || return 1
+		fi
+		ls "$unpacked"/usr/src/linux-source-7.3.tar.xz
+		;;
+	*)
+		die "XMA_KERNEL must be 7.3 or 6.12, not '$XMA_KERNEL' (KERNEL_SRC for any other tree)"
+		;;
+	esac
+}
+
 if [ -z "$src" ]; then
-	tarball=$(find /usr/src -maxdepth 1 -name 'linux-source-6.12*.tar.xz' | sort | tail -n 1)
-	[ -n "$tarball" ] || die "no /usr/src/linux-source-6.12*.tar.xz (run scripts/install-deps.sh)"
+	tarball=$(debian_tarball) && [ -n "$tarball" ] ||
+		die "no linux-source-$XMA_KERNEL tarball (run scripts/install-deps.sh)"
 	name=$(basename "$tarball" .tar.xz)
 	tree=$trees/$name
 	# A new package version gets a tree of its own.

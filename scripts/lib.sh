@@ -3,7 +3,17 @@
 
 XMA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XMA_CACHE=${XMA_CACHE:-$HOME/.cache/xen-mmu-audit}
-export XMA_TOP XMA_CACHE
+# The default kernel (Debian's linux-source-$XMA_KERNEL, kernel-tree.sh)
+# and the Xen it boots under (Debian's $XMA_XEN: 4.20 from trixie for
+# 7.3, 4.17 from the host's bookworm for 6.12).
+XMA_KERNEL=${XMA_KERNEL:-7.3}
+if [ -z "${XMA_XEN:-}" ]; then
+	case "$XMA_KERNEL" in
+	6.12) XMA_XEN=4.17 ;;
+	*) XMA_XEN=4.20 ;;
+	esac
+fi
+export XMA_TOP XMA_CACHE XMA_KERNEL XMA_XEN
 
 die() {
 	echo "${0##*/}: error: $*" >&2
@@ -60,4 +70,15 @@ run_locked() {
 check_host() {
 	"$XMA_TOP/scripts/verdict.sh" --audit-only "$1" >/dev/null ||
 		{ echo "dom0 (the domU's host) failed: see $1"; return 1; }
+}
+
+# The patch files a series file names, one a line, in order (blank lines
+# and # comments skipped); nothing for a missing file.
+series_patches() {
+	[ -f "$1" ] || return 0
+	local p
+	while read -r p; do
+		case "$p" in ''|'#'*) continue ;; esac
+		echo "$p"
+	done < "$1"
 }

@@ -1,243 +1,99 @@
 #!/bin/bash
-# The test command: everything, in one run.
+# The test command: everything, in one run (this is what CI runs).
 #
-#   scripts/run-tests.sh            (KERNEL_SRC=<tree> for another tree)
+#   scripts/run-tests.sh
 #
-# Each boot runs the kernel as a Xen PV dom0 and, in the same boot, as a
-# PV domU that the toolstack in that dom0 starts (boot-guests.sh); each
-# guest is judged on its own.  XMA_GUESTS=dom0 or domu judges one only
-# (default both; with domu, dom0 only prints its audit and hosts).
+# get -> build -> boot -> judge, per kernel; each step is a script of its
+# own, test-kernel.sh runs one kernel's legs:
 #
-# 1. static: shellcheck of scripts/, checkpatch --strict (check-style.sh);
-#    the module builds with W=1 -Werror and no sparse warning
-#    (build-module.sh)
-# 2. before: the pristine tree; each guest's audit is printed and saved
-#    (this leg fails only on a crash: unpatched kernels have findings)
-# 3. the harness's negative controls (test-harness.sh)
-# 4. after: the series' prerequisite alone (SERIES_DIR/prerequisite: a
-#    fix for today's kernels that the series is based on, sent apart),
-#    then each prefix of the series on top of it (1, 1-2, ..., all;
-#    XMA_BISECT=0 for the whole series only).  Each prefix must pass the
-#    kselftest in each guest, with zero findings.  The prerequisite alone
-#    may still carry findings of the pristine kernel that the series
-#    fixes, but no more of any kind than the pristine kernel in the same
-#    kind of guest (compare-audits.sh, which every leg runs); then only
-#    the tests that count findings may fail.
-#    Then dom0 once more, on a machine whose RAM ends where Xen's initial
-#    mapping does: Xen puts the p2m list outside dom0's RAM and the kernel
-#    relocates it (boot-p2m-conflict.sh, p2m-conflict.sh); the pristine
-#    kernel's audit there comes first, in step 2.  The whole series must
-#    pass the kselftest, with no more violations than pristine.
-# 5. sparse (C=2) and W=1 on the kernel files the series touches: no
-#    warning the pristine tree does not have (kernel-warnings.sh).
-#    Then the pagetable hypercalls a dom0 makes from kernel entry to init,
-#    pristine and with the series, both with measure/ on top
-#    (count-hypercalls.sh): the series must not add any
-#    (compare-hypercalls.sh).
-# 6. only when XMA_V2637_SRC names a v2.6.37 tree (one that builds with
-#    this machine's gcc and binutils, KCFLAGS as it needs): the audit before
-#    and after patches/v2.6.37 as an x86_32 PAE dom0 (under a Xen built
-#    with PV32) and as an x86_64 one, every prefix built and booted
-#    (before-after-audit.sh).  Without it the leg is skipped, said so.
+#   1. static: shellcheck of scripts/; checkpatch --strict on every series
+#      and on the module and kselftest sources (check-style.sh)
+#   2. Linux 7.3 (Debian's linux-source-7.3, trixie-backports) under Xen
+#      4.20 (trixie): every leg (test-kernel.sh): pristine before, the
+#      harness's negative controls, the prerequisite and every prefix of
+#      patches/v7.3 in dom0 and PV domU, the relocated p2m list, sparse
+#      and W=1 on the touched files, the boot's hypercall count
+#   3. Linux 6.12 (linux-source-6.12, bookworm-security) under Xen 4.17
+#      (bookworm), the LTS backport patches/v6.12: pristine before and the
+#      whole series after, dom0 and PV domU, the relocated p2m list, and
+#      sparse and W=1 (XMA_612_BISECT=1: every prefix too)
+#   4. Debian 12's stock kernel (linux-image-amd64, downloaded, never
+#      installed) as dom0 under Xen 4.17 with the module built against
+#      linux-headers-amd64 (stock-guest.sh): the module must load and the
+#      audit must print (its findings are that kernel's before picture,
+#      saved); the kselftest's every_tree_found must pass there
+#   5. only when XMA_V2637_SRC names a v2.6.37 tree (one that builds with
+#      this machine's gcc and binutils, KCFLAGS as it needs): the audit
+#      before and after patches/v2.6.37 as an x86_32 PAE dom0 (under a Xen
+#      built with PV32) and as an x86_64 one, every prefix built and
+#      booted (before-after-audit.sh).  Without it the leg says skipped.
+#
+# XMA_KERNELS="7.3 6.12 stock" (the default) picks the legs of 2-4.
 # Ends with a line "N passed, N failed"; exits non-zero on any failure.
-# Its wall time is added to results/<tree>/test-times.csv under the cache:
-# cold (the tree had no build directory yet) or warm, and the time spent
+# Its wall time is added to results/test-times.csv under the cache: cold
+# (the 7.3 tree had no build directory yet) or warm, and the time spent
 # waiting for $XMA_LOCK (see lib.sh), which the wall time includes.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-guests=${XMA_GUESTS:-both}
-case "$guests" in
-dom0|domu|both) ;;
-*) die "XMA_GUESTS must be dom0, domu or both, not '$guests'" ;;
-esac
 "$here/install-deps.sh"
 start=$(date +%s)
 started=$(date -u '+%Y-%m-%d %H:%M')
+XMA_SUMMARY=$(mktemp)
+export XMA_SUMMARY
 if [ -n "${XMA_LOCK:-}" ]; then
 	XMA_LOCK_WAITS=$(mktemp)
 	export XMA_LOCK_WAITS
-	trap 'rm -f "$XMA_LOCK_WAITS"' EXIT
 fi
-passed=0 failed=0 summary=()
+trap 'rm -f "$XMA_SUMMARY" "${XMA_LOCK_WAITS:-}"' EXIT
 result() {
 	if [ "$2" = 0 ]; then
-		passed=$((passed + 1)); summary+=("PASS  $1")
+		echo "PASS  $1" >> "$XMA_SUMMARY"
 	else
-		failed=$((failed + 1)); summary+=("FAIL  $1")
+		echo "FAIL  $1" >> "$XMA_SUMMARY"
 	fi
 }
+cache=warm
+[ -d "$XMA_CACHE/build/linux-source-7.3" ] || cache=cold
 
 echo "== static checks"
 rc=0; shellcheck -x -P SCRIPTDIR "$XMA_TOP"/scripts/*.sh || rc=$?
 result "shellcheck scripts/" $rc
+rc=0
+tree=$(XMA_KERNEL=7.3 "$here/kernel-tree.sh") && "$here/check-style.sh" "$tree" || rc=$?
+result "checkpatch --strict: every series, module, kselftest" $rc
 
-tree=$("$here/kernel-tree.sh")
-rc=0; "$here/check-style.sh" "$tree" || rc=$?
-result "checkpatch --strict: patches, module, kselftest" $rc
-series=$("$here/series-dir.sh" "$tree")
-# patches_in FILE: how many patches a series file names.
-patches_in() {
-	[ -f "$1" ] || { echo 0; return; }
-	grep -cv '^\s*\(#\|$\)' "$1" || true
-}
-n=$(patches_in "$series/series")
-name=$(basename "$tree")
-cache=warm
-[ -d "$XMA_CACHE/build/$name" ] || cache=cold
-out=$XMA_CACHE/out/$name
-logs=$XMA_CACHE/logs/$name
-results=$XMA_CACHE/results/$name
-mkdir -p "$logs" "$results"
-
-# boot LEG GUEST_DIR MODE TIMEOUT: one boot of the chosen guests, each
-# running MODE (dom0 only prints its audit when XMA_GUESTS=domu); sets
-# dom0_log and domu_log to each guest's part of the serial log.
-boot() {
-	local leg=$1 dir=$2 mode=$3 timeout=$4 dom0_mode=$3
-	dom0_log=$logs/$leg.log domu_log=
-	if [ "$guests" = dom0 ]; then
-		"$here/boot-guests.sh" --dom0 "$mode" --timeout "$timeout" "$dir" "$dom0_log"
-		return
+# legs NAME COMMAND...: one kernel's legs, which record their own
+# results; a failing kernel does not stop the next one, and one that
+# stopped before it recorded a failure (a download, a build) counts as one.
+legs() {
+	local name=$1 rc=0 before
+	shift
+	before=$(grep -c '^FAIL' "$XMA_SUMMARY" || true)
+	"$@" || rc=$?
+	if [ $rc -ne 0 ] && [ "$(grep -c '^FAIL' "$XMA_SUMMARY" || true)" = "$before" ]; then
+		result "$name: stopped early (exit $rc), see above" 1
 	fi
-	[ "$guests" = both ] || dom0_mode=audit
-	"$here/boot-guests.sh" --dom0 "$dom0_mode" --domu "$mode" --domu-timeout "$timeout" \
-		--timeout $((2 * timeout)) "$dir" "$logs/$leg.log"
-	dom0_log=$logs/$leg.dom0.log domu_log=$logs/$leg.domu.log
 }
 
-# The guests judged in this run, how their results are named, and the
-# suffix of their saved audits.
-judged=(dom0 domu)
-[ "$guests" = both ] || judged=("$guests")
-label() {
-	case "$1" in dom0) echo "dom0" ;; domu) echo "PV domU" ;; esac
-}
-suffix() {
-	case "$1" in dom0) echo "" ;; domu) echo "-domu" ;; esac
-}
-log_of() {
-	case "$1" in dom0) echo "$dom0_log" ;; domu) echo "$domu_log" ;; esac
-}
-
-# With XMA_GUESTS=domu, dom0 only hosts (check_host, lib.sh).
-host_ok() {
-	[ "$guests" != domu ] || check_host "$dom0_log"
-}
-
-build=$XMA_CACHE/build/$name
-echo "== before: $name, pristine ($guests)"
-"$here/build-guest.sh" "$tree" 0 "$out/p0"
-"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p0.txt"
-boot p0-audit "$out/p0" audit 240
-for g in "${judged[@]}"; do
-	rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit$(suffix "$g").txt" \
-		"$(log_of "$g")" || rc=$?
-	host_ok || rc=1
-	result "before: pristine $name boots as $(label "$g"), audit printed" $rc
+for k in ${XMA_KERNELS:-7.3 6.12 stock}; do
+	case "$k" in
+	7.3)
+		legs "Linux 7.3" env XMA_KERNEL=7.3 XMA_XEN=4.20 "$here/test-kernel.sh"
+		;;
+	6.12)
+		legs "Linux 6.12" env XMA_KERNEL=6.12 XMA_XEN=4.17 XMA_CONTROLS=0 \
+			XMA_HYPERCALLS=0 XMA_BISECT="${XMA_612_BISECT:-0}" "$here/test-kernel.sh"
+		;;
+	stock)
+		legs "Debian's stock kernel" env XMA_XEN=4.17 "$here/test-stock.sh"
+		;;
+	*)
+		die "XMA_KERNELS: '$k' is none of 7.3, 6.12, stock"
+		;;
+	esac
 done
-
-# xen_relocate_p2m(): dom0 only, a path a normal boot does not take.
-p2m_leg=0
-[ "$guests" = domu ] || p2m_leg=1
-if [ $p2m_leg = 1 ]; then
-	echo "== before: pristine $name as dom0 whose p2m list Xen put outside its RAM"
-	rc=0
-	"$here/boot-p2m-conflict.sh" "$out/p0" "$logs/p0-p2m-conflict.log" audit &&
-	"$here/p2m-conflict.sh" "$logs/p0-p2m-conflict.log" &&
-	"$here/verdict.sh" --audit-only --save-audit "$results/before-audit-p2m-conflict.txt" \
-		"$logs/p0-p2m-conflict.log" || rc=$?
-	result "before: pristine $name boots as dom0 with its p2m list relocated, audit printed" $rc
-fi
-
-echo "== harness negative controls"
-rc=0; "$here/test-harness.sh" "$out/p0" "$build" || rc=$?
-result "harness negative controls" $rc
-
-# after COUNT TAG WHAT: one boot of the tree with apply-series.sh COUNT
-# (out/TAG, logs and audits named TAG); each judged guest prints its audit
-# and runs the kselftest.  A guest passes when its audit has no more
-# violations of any kind than the pristine kernel's in the same kind of
-# guest (compare-audits.sh) and the kselftest passes; for COUNT "pre" (the
-# prerequisites alone, which the series is based on) findings of the
-# pristine kernel may remain, and then only the tests that count findings
-# may fail.
-after() {
-	local count=$1 tag=$2 what=$3 built=0 g rc tolerate sfx logf v
-	echo "== after: $name + $what ($guests)"
-	"$here/build-guest.sh" "$tree" "$count" "$out/$tag" || built=$?
-	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600
-	for g in "${judged[@]}"; do
-		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
-		# The audit first (for compare-audits.sh); only a failure is shown.
-		if [ $rc -eq 0 ] && ! v=$("$here/verdict.sh" --audit-only \
-			--save-audit "$results/$tag-audit$sfx.txt" "$logf" 2>&1); then
-			rc=1
-			echo "$(label "$g"):"
-			sed -n '/^full log: /,$p' <<< "$v"
-		fi
-		if [ $rc -eq 0 ]; then
-			echo "violations in $(label "$g"), pristine -> $what:"
-			"$here/compare-audits.sh" "$results/before-audit$sfx.txt" \
-				"$results/$tag-audit$sfx.txt" || rc=$?
-			[ "$count" != pre ] || tolerate=(--tolerate-findings)
-		fi
-		if [ $rc -eq 0 ]; then
-			echo "$(label "$g"):"
-			"$here/verdict.sh" "${tolerate[@]}" "$logf" || rc=$?
-		fi
-		[ $built -ne 0 ] || host_ok || rc=1
-		result "after: $name + $what: kselftest in $(label "$g")" $rc
-	done
-	return $built
-}
-
-# The prerequisites alone, then each prefix of the series (bisect); or
-# the whole series only.
-first=1 built=0
-[ "${XMA_BISECT:-1}" = 1 ] || first=$n
-[ "$n" -gt 0 ] || first=0
-if [ "${XMA_BISECT:-1}" = 1 ] && [ "$(patches_in "$series/prerequisite/series")" -gt 0 ]; then
-	after pre pre "prerequisite alone" || true
-fi
-for k in $(seq "$first" "$n"); do
-	built=0; after "$k" "p$k" "$k of $n patches" || built=$?
-done
-
-if [ "$n" -gt 0 ] && [ $p2m_leg = 1 ]; then
-	echo "== after: $name + $n of $n patches as dom0 whose p2m list Xen put outside its RAM"
-	rc=$built p2m_log=$logs/p$n-p2m-conflict.log
-	if [ "$rc" -eq 0 ]; then
-		"$here/boot-p2m-conflict.sh" "$out/p$n" "$p2m_log" test &&
-		"$here/p2m-conflict.sh" "$p2m_log" &&
-		"$here/verdict.sh" --audit-only --save-audit "$results/p$n-audit-p2m-conflict.txt" \
-			"$p2m_log" >/dev/null &&
-		echo "violations in dom0 with its p2m list relocated, pristine -> $n of $n patches:" &&
-		"$here/compare-audits.sh" "$results/before-audit-p2m-conflict.txt" \
-			"$results/p$n-audit-p2m-conflict.txt" &&
-		"$here/verdict.sh" "$p2m_log" || rc=$?
-	fi
-	result "after: $name + $n of $n patches: kselftest in dom0 with its p2m list relocated" "$rc"
-fi
-
-if [ "$n" -gt 0 ]; then
-	echo "== sparse and W=1 on the files the series touches: pristine -> $n of $n patches"
-	rc=0
-	"$here/apply-series.sh" "$tree" "$series" "$n" &&
-	"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p$n.txt" &&
-	"$here/compare-warnings.sh" "$results/warnings-p0.txt" "$results/warnings-p$n.txt" || rc=$?
-	result "sparse, W=1: no new warning in the files the series touches" $rc
-fi
-
-# Dom0 only: the count is of a dom0's boot.
-if [ "$n" -gt 0 ] && [ "$guests" != domu ]; then
-	echo "== pagetable hypercalls from kernel entry to init: pristine -> $n of $n patches"
-	rc=0
-	XMA_REPEAT=1 "$here/count-hypercalls.sh" >/dev/null &&
-	"$here/compare-hypercalls.sh" "$results/hypercalls.csv" || rc=$?
-	result "hypercalls: the series adds no trap, mmu_update+mmuext_op call or trapped write" $rc
-fi
 
 if [ -n "${XMA_V2637_SRC:-}" ]; then
 	old=$(KERNEL_SRC=$XMA_V2637_SRC "$here/kernel-tree.sh")
@@ -247,7 +103,7 @@ if [ -n "${XMA_V2637_SRC:-}" ]; then
 		# The bzImage's 16-bit setup code does not build with today's
 		# binutils: Xen boots the ELF vmlinux.  2.6.37 wants its RAM
 		# limited to what Xen gave it.
-		XMA_FRAGMENT=$XMA_TOP/Kconfig.v2.6.37-$arch.fragment \
+		XMA_XEN=4.17 XMA_FRAGMENT=$XMA_TOP/Kconfig.v2.6.37-$arch.fragment \
 		XMA_KERNEL_TARGETS="vmlinux modules" XMA_HEADER_WARNINGS=allow \
 		XMA_KERNEL_ARGS="mem=512M ${XMA_KERNEL_ARGS:-}" \
 			"$here/before-after-audit.sh" "$old" "$arch" || rc=$?
@@ -260,12 +116,15 @@ fi
 wall=$(($(date +%s) - start))
 wait_s=0
 [ -z "${XMA_LOCK_WAITS:-}" ] || wait_s=$(awk '{ s += $1 } END { printf "%d", s / 1000 }' "$XMA_LOCK_WAITS")
-times=$results/test-times.csv
+passed=$(grep -c '^PASS' "$XMA_SUMMARY" || true)
+failed=$(grep -c '^FAIL' "$XMA_SUMMARY" || true)
+times=$XMA_CACHE/results/test-times.csv
+mkdir -p "$(dirname "$times")"
 [ -s "$times" ] || echo "date,cache,wall_s,lock_wait_s,passed,failed" > "$times"
 echo "$started,$cache,$wall,$wait_s,$passed,$failed" >> "$times"
 
 echo
-echo "== summary ($wall s, $cache, $wait_s s waiting for the lock; logs in $logs, audits in $results)"
-printf '  %s\n' "${summary[@]}"
+echo "== summary ($wall s, $cache, $wait_s s waiting for the lock; logs and audits under $XMA_CACHE)"
+sed 's/^/  /' "$XMA_SUMMARY"
 echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

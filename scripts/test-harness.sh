@@ -243,6 +243,9 @@ expect_fail "guest that never powers off" "$logs/hang.log" "timeout"
 "$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant" \
 	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/plant.log"
 expect_fail "kselftest with planted findings" "$logs/plant.log" "not ok"
+# The same boot loads the module with forget=pgd_list: a tree it should
+# walk and could not find must fail the kselftest, by name.
+expect_fail "kselftest with a tree not found" "$logs/plant.log" "not ok [0-9]* audit.every_tree_found"
 
 # Real boots with a domU: dom0 prints its audit and must pass; the domU
 # must fail, for the right reason, with xl's and Xen's logs shown.

@@ -62,6 +62,20 @@ TEST_F(audit, file_present_and_parses)
 	EXPECT_EQ(a->findings_listed, a->finding_lines);
 }
 
+/*
+ * Every tree the module should walk on this kernel was found: a symbol the
+ * module could not find means a tree that goes unjudged, which must fail.
+ */
+TEST_F(audit, every_tree_found)
+{
+	struct audit *a = &self->a;
+	const char *p;
+
+	for (p = a->text; (p = strstr(p, "\nnot_audited_tree: ")); p++)
+		TH_LOG("%.*s", (int)strcspn(p + 1, "\n"), p + 1);
+	EXPECT_EQ(0, key_value(a->text, "not_audited"));
+}
+
 TEST_F(audit, idle_no_findings)
 {
 	EXPECT_EQ(0, self->a.total) TH_LOG("audit at idle:\n%s",

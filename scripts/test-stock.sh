@@ -1,0 +1,43 @@
+#!/bin/bash
+# The stock-kernel leg of the test command: Debian 12's own kernel
+# (linux-image-amd64), what a user tries first, boots as a Xen PV dom0
+# under Debian's Xen $XMA_XEN with the module built against its headers
+# (stock-guest.sh), prints its audit and runs the kselftest.
+#
+#   scripts/test-stock.sh
+#
+# The stock kernel carries the findings the series fixes: its audit is
+# saved as that kernel's before picture (results/stock/before-audit.txt),
+# and the two tests that count findings may fail on them
+# (verdict.sh --tolerate-findings); every other test must pass, among
+# them every_tree_found (every tree the module walks was found there).
+# Each result is appended to $XMA_SUMMARY when set, as test-kernel.sh's.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+here=$(dirname "$0")
+
+out=$XMA_CACHE/out/stock
+logs=$XMA_CACHE/logs/stock
+results=$XMA_CACHE/results/stock
+mkdir -p "$logs" "$results"
+result() {
+	local line
+	if [ "$2" = 0 ]; then line="PASS  $1"; else line="FAIL  $1"; fi
+	echo "$line"
+	[ -z "${XMA_SUMMARY:-}" ] || echo "$line" >> "$XMA_SUMMARY"
+}
+
+echo "== Debian's stock kernel as dom0 under Xen $XMA_XEN"
+# The kselftest is user space: any tree's harness headers build it.
+"$here/build-selftests.sh" "$("$here/kernel-tree.sh")" "$out/selftests" x86_64
+"$here/stock-guest.sh" "$out/selftests" "$out/guest"
+what="stock $(cut -d' ' -f1 "$out/guest/version") ($(cut -d' ' -f2 "$out/guest/version"))"
+logf=$logs/stock-test.log
+"$here/boot-guests.sh" --dom0 test --timeout 900 "$out/guest" "$logf"
+rc=0
+"$here/verdict.sh" --audit-only --save-audit "$results/before-audit.txt" "$logf" || rc=$?
+if [ $rc -eq 0 ]; then
+	"$here/verdict.sh" --tolerate-findings "$logf" || rc=$?
+fi
+result "$what, Xen $XMA_XEN: dom0 boots, the module loads and audits, kselftest (findings tolerated)" $rc
+[ $rc -eq 0 ]
