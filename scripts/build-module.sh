@@ -28,9 +28,18 @@ rsync -a --delete --exclude='*.o' --exclude='*.ko' "$src/" "$out/src/"
 sparse_log=$out/sparse.log
 werror=-Werror
 [ "${XMA_HEADER_WARNINGS:-}" != allow ] || werror=
-if ! make -s -C "$build" M="$out/src" W=1 KCFLAGS="$werror" C=2 modules \
+# The kernel's sources (an O= build links them as source), for the
+# sparse that can check them (sparse.sh).
+srctree=$build
+[ ! -e "$build/source" ] || srctree=$(readlink -f "$build/source")
+check=$("$(dirname "$0")/sparse.sh" "$srctree")
+if ! make -s -C "$build" M="$out/src" W=1 KCFLAGS="$werror" C=2 CHECK="$check" modules \
 	2>&1 | tee "$sparse_log"; then
 	die "module build failed"
+fi
+# A kernel that finds the checker unfit only warns, and checks nothing.
+if grep -q 'specified, but .* is not available' "$sparse_log"; then
+	die "the kernel did not run sparse: $(grep -m1 'specified, but' "$sparse_log")"
 fi
 warn_re=': (warning|error):'
 if [ -n "$werror" ]; then

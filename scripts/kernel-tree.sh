@@ -43,8 +43,8 @@ debian_tarball() {
 }
 
 if [ -z "$src" ]; then
-	tarball=$(debian_tarball) && [ -n "$tarball" ] ||
-		die "no linux-source-$XMA_KERNEL tarball (run scripts/install-deps.sh)"
+	tarball=$(debian_tarball) || tarball=
+	[ -n "$tarball" ] || die "no linux-source-$XMA_KERNEL tarball (run scripts/install-deps.sh)"
 	name=$(basename "$tarball" .tar.xz)
 	tree=$trees/$name
 	# A new package version gets a tree of its own.
@@ -81,7 +81,18 @@ git -C "$tree.tmp" config user.email "harness@xen-mmu-audit.invalid"
 git -C "$tree.tmp" config gc.auto 0
 # The tree is recorded exactly as given: ignore rules do not apply.
 git -C "$tree.tmp" add -A -f .
-git -C "$tree.tmp" commit -q -m "pristine tree: ${src:-$name}"
+# A Debian tarball's commit is the same on every machine (fixed dates,
+# the package's name): the series' base-commit names it.
+if [ -z "$src" ]; then
+	case "$XMA_KERNEL" in
+	6.12) what="Debian linux-source-6.12 $(dpkg-query -W -f='${Version}' linux-source-6.12)" ;;
+	7.3) what="Debian linux-source-7.3 $XMA_LINUX73_DEB" ;;
+	esac
+else
+	what=$src
+fi
+GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
+	git -C "$tree.tmp" commit -q -m "pristine tree: $what"
 git -C "$tree.tmp" tag xma-pristine
 echo "$stamp" > "$tree.tmp/.git/xma-stamp"
 mv "$tree.tmp" "$tree"

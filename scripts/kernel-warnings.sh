@@ -34,10 +34,15 @@ raw=$(mktemp)
 trap 'rm -f "$raw"' EXIT
 # C=2 checks the named files even when they are up to date; W=1 rebuilds
 # them with the extra warnings (the next plain build rebuilds them again).
-if ! make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" C=2 W=1 \
+check=$("$(dirname "$0")/sparse.sh" "$tree")
+if ! make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" C=2 CHECK="$check" W=1 \
 	-j"$(jobs)" "${targets[@]}" > "$raw" 2>&1; then
 	cat "$raw" >&2
 	die "building ${targets[*]} failed"
+fi
+# A kernel that finds the checker unfit only warns, and checks nothing.
+if grep -q 'specified, but .* is not available' "$raw"; then
+	die "the kernel did not run sparse: $(grep -m1 'specified, but' "$raw")"
 fi
 mkdir -p "$(dirname "$out")"
 grep -E ': (warning|error):' "$raw" |

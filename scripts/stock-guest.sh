@@ -27,8 +27,9 @@ depends_on() {
 }
 image=$(depends_on linux-image-amd64)
 headers=$(depends_on linux-headers-amd64)
-[ -n "$image" ] && [ -n "$headers" ] ||
+if [ -z "$image" ] || [ -z "$headers" ]; then
 	die "apt knows no linux-image-amd64 / linux-headers-amd64 (apt-get update first?)"
+fi
 abi=${image#linux-image-}
 [ "$headers" = "linux-headers-$abi" ] ||
 	die "linux-image-amd64 ($image) and linux-headers-amd64 ($headers) differ"

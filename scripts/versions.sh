@@ -13,3 +13,7 @@ XMA_LINUX73_DEB=${XMA_LINUX73_DEB:-7.3.4-1~bpo13+1}
 # xen-utils need trixie's libc (GLIBC_2.38), which comes along.
 XMA_XEN420_DEB=${XMA_XEN420_DEB:-4.20.4+63-g7abfd2bce2-0+deb13u1}
 export XMA_LINUX73_DEB XMA_XEN420_DEB
+# sparse for trees whose checker-valid.sh wants __typeof_unqual__ (7.3):
+# sid's (sparse.sh), run on trixie's libc.
+XMA_SPARSE_DEB=${XMA_SPARSE_DEB:-0.6.5~rc1-2}
+export XMA_SPARSE_DEB
