@@ -47,7 +47,10 @@ if [ -n "$werror" ]; then
 		die "sparse warns about the module (above)"
 	fi
 else
-	if grep -E "^$out/src/[^:]+:[0-9:]+$warn_re" "$sparse_log" >&2; then
+	# The module's own files: under $out/src, which kbuild names in full
+	# up to 6.12 and relative to it (no directory: the module is flat)
+	# since; the kernel's headers keep a directory either way.
+	if grep -E "^($out/src/)?[^/:]+:[0-9:]+$warn_re" "$sparse_log" >&2; then
 		die "the compiler or sparse warns about the module's own code (above)"
 	fi
 	n=$(grep -cE "$warn_re" "$sparse_log" || true)

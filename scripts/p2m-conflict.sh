@@ -11,7 +11,8 @@
 # ("Init. ramdisk"), then the frames of the p2m list and of its pagetables
 # (mapped apart, "Phys-Mach map" below the kernel half).  The pfn after the
 # initrd is xen_start_info->first_p2m_pfn; if dom0's E820 ("Xen: [mem ...]
-# usable") has no RAM there, the list must be relocated.
+# usable", or "System RAM" since 7.x) has no RAM there, the list must be
+# relocated.
 # Exits 0 if it must, 1 if not, 2 if the log does not tell.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -49,8 +50,9 @@ initrd_pages=$(((16#$r_end - 16#$r_start + page - 1) / page))
 p2m_pfn=$((alloc_pages + initrd_pages))
 p2m_addr=$((p2m_pfn * page))
 
-ram=$(sed -n 's/^Xen: \[mem 0x\([0-9a-f]*\)-0x\([0-9a-f]*\)\] usable$/\1 \2/p' <<< "$clean")
-[ -n "$ram" ] || unsure "no dom0 E820 map ('Xen: [mem ...] usable' lines)"
+# RAM is "usable" up to 6.x, " System RAM" (aligned) since 7.x.
+ram=$(sed -n -E 's/^Xen: \[mem 0x([0-9a-f]*)-0x([0-9a-f]*)\] +(usable|System RAM)$/\1 \2/p' <<< "$clean")
+[ -n "$ram" ] || unsure "no dom0 E820 map ('Xen: [mem ...] usable' or '... System RAM' lines)"
 printf 'dom0 p2m list from pfn %#x (after %d pages of Xen'"'"'s first allocation and %d of initrd)\n' \
 	"$p2m_pfn" "$alloc_pages" "$initrd_pages"
 while read -r s e; do

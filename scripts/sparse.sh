@@ -38,7 +38,7 @@ if [ ! -x "$wrapper" ]; then
 	rm -rf "$base"
 	mkdir -p "$base"
 	dpkg-deb -x "$sid"/sparse_"${XMA_SPARSE_DEB//:/%3a}"_*.deb "$base/sparse-pkg"
-	dpkg-deb -x "$(ls "$libc"/libc6_*.deb | tail -n 1)" "$base/libc"
+	dpkg-deb -x "$(find "$libc" -name 'libc6_*.deb' | sort | tail -n 1)" "$base/libc"
 	lib=$base/libc/usr/lib/x86_64-linux-gnu
 	need_file "$lib/ld-linux-x86-64.so.2" "not in trixie's libc6"
 	need_file "$base/sparse-pkg/usr/bin/sparse" "not in sid's sparse"

@@ -107,7 +107,10 @@ expect_p2m() {
 	expect_exit "$1" "$3" "$4" "$here/p2m-conflict.sh" "$2"
 }
 { p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff] usable'; } > "$logs/p2m-hole.log"
+# 7.x prints RAM as "System RAM", aligned.
+{ p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000001bdffff]  System RAM'; } > "$logs/p2m-hole-7.log"
 expect_p2m "made-up p2m list in a hole" "$logs/p2m-hole.log" 0 "must relocate"
+expect_p2m "made-up p2m list in a hole, 7.x E820 lines" "$logs/p2m-hole-7.log" 0 "must relocate"
 { p2m_log 0000008000000000; echo 'Xen: [mem 0x0000000000100000-0x0000000020060fff] usable'; } > "$logs/p2m-ram.log"
 expect_p2m "made-up p2m list in RAM" "$logs/p2m-ram.log" 1 "no conflict"
 { p2m_log 0000008000000000 '(XEN)  Init. ramdisk: ffffffff81c00000->ffffffff81e9fd11'
