@@ -413,6 +413,11 @@ static inline int kstrtobool(const char *s, bool *res)
 #define XMA_HAS_TEXT_POKE_MM	(LINUX_VERSION_CODE >= KERNEL_VERSION(5, 2, 0))
 #define XMA_HAS_P2M_SPARE_PTES	(LINUX_VERSION_CODE >= KERNEL_VERSION(3, 19, 0))
 
+/* One zeroed object of P's type, GFP_KERNEL: kzalloc_obj() is 7.x's. */
+#ifndef kzalloc_obj
+#define kzalloc_obj(P)	kzalloc(sizeof(P), GFP_KERNEL)
+#endif
+
 /* %pGp (page flags by name) is 4.5's; before, the flags in hex. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 5, 0)
 #define XMA_PAGE_FLAGS_FMT	"%pGp"

@@ -159,7 +159,7 @@ static int xma_open(struct inode *inode, struct file *file)
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
 
-	o = kzalloc(sizeof(*o), GFP_KERNEL);
+	o = kzalloc_obj(*o);
 	if (!o)
 		return -ENOMEM;
 	mutex_lock(&xma_settings_lock);
@@ -236,11 +236,22 @@ static ssize_t xma_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : len;
 }
 
+/*
+ * Only a reader has a seq_file (xma_open()): seq_lseek() on a write-only
+ * open would follow a NULL private_data.  A command has no position.
+ */
+static loff_t xma_llseek(struct file *file, loff_t offset, int whence)
+{
+	if (!(file->f_mode & FMODE_READ))
+		return -ESPIPE;
+	return seq_lseek(file, offset, whence);
+}
+
 static const struct file_operations xma_fops = {
 	.owner = THIS_MODULE,
 	.open = xma_open,
 	.read = seq_read,
-	.llseek = seq_lseek,
+	.llseek = xma_llseek,
 	.write = xma_write,
 	.release = xma_release,
 };

@@ -3,8 +3,9 @@
  * kselftest for xen_mmu_audit: reads /sys/kernel/debug/xen_mmu_audit and
  * fails on any violation, at idle and while a fork/exec/thread/mmap storm
  * runs with audits beside it, and with the mm of a reaped task kept; checks
- * that planted findings are seen and then gone, and that bad commands are
- * refused.  Skips off Xen PV.
+ * that planted findings are seen and then gone, that bad commands are
+ * refused and that every syscall on the file gets an error or a defined
+ * result.  Skips off Xen PV.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +20,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "../kselftest_harness.h"
@@ -243,6 +246,80 @@ TEST_F(audit, bad_input_rejected)
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=100"));
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "verbose=0"));
 	audit_free(&b);
+}
+
+/* Read all of @fd, @chunk bytes a read; the length, or -errno. */
+static ssize_t read_all(int fd, char *buf, size_t size, size_t chunk)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size) {
+		n = read(fd, buf + len, chunk < size - len ? chunk : size - len);
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += n;
+	}
+	return len;
+}
+
+/*
+ * What a syscall fuzzer would try on the file: each gets an error or a
+ * defined result, never an oops (the verdict fails on one).
+ */
+TEST_F(audit, syscalls_on_the_file)
+{
+	static const int whence[] = { SEEK_SET, SEEK_CUR, SEEK_END };
+	char *whole = calloc(2, AUDIT_MAX), *bytes = whole + AUDIT_MAX;
+	ssize_t n_whole, n_bytes, ret;
+	unsigned int i;
+	int fd;
+
+	ASSERT_NE(NULL, whole);
+	/* A write-only open has no seq_file: no position either. */
+	fd = open(AUDIT_FILE, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	for (i = 0; i < ARRAY_SIZE(whence); i++) {
+		errno = 0;
+		EXPECT_EQ(-1, lseek(fd, 0, whence[i]));
+		EXPECT_EQ(ESPIPE, errno);
+	}
+	EXPECT_EQ(-1, pread(fd, whole, 16, 0));
+	EXPECT_EQ(-1, read(fd, whole, 16));
+	/* A command at an offset: taken as it is, or refused. */
+	errno = 0;
+	ret = pwrite(fd, "limit=100", 9, 0);
+	EXPECT_TRUE(ret == 9 || (ret == -1 && errno == ESPIPE))
+		TH_LOG("pwrite gave %zd, errno %d", ret, errno);
+	EXPECT_EQ(-1, ioctl(fd, 0));
+	close(fd);
+
+	/* A reader: the same text read in one go and a byte at a time. */
+	fd = open(AUDIT_FILE, O_RDWR);
+	ASSERT_GE(fd, 0);
+	n_whole = read_all(fd, whole, AUDIT_MAX, AUDIT_MAX);
+	ASSERT_GT(n_whole, 0);
+	EXPECT_EQ(0, read(fd, bytes, 1));
+	EXPECT_EQ(0, lseek(fd, 0, SEEK_SET));
+	n_bytes = read_all(fd, bytes, AUDIT_MAX, 1);
+	ASSERT_EQ(n_whole, n_bytes);
+	EXPECT_EQ(0, memcmp(whole, bytes, n_whole));
+	EXPECT_EQ(0, read(fd, bytes, 0));
+	errno = 0;
+	EXPECT_EQ(-1, lseek(fd, -1, SEEK_SET));
+	EXPECT_EQ(EINVAL, errno);
+	/* Past the end: nothing more to read, or an error; no oops. */
+	if (lseek(fd, 1LL << 40, SEEK_SET) >= 0)
+		EXPECT_EQ(0, read(fd, bytes, 16));
+	EXPECT_EQ(MAP_FAILED, mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0));
+	EXPECT_EQ(-1, ioctl(fd, 0));
+	/* Commands still work through a read-write open. */
+	EXPECT_EQ(9, write(fd, "limit=100", 9));
+	EXPECT_EQ(-1, write(fd, "limit=", 6));
+	close(fd);
+	free(whole);
 }
 
 int main(int argc, char **argv)
