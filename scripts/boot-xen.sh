@@ -76,8 +76,10 @@ case "$kernel$initramfs$kernel_args${XMA_KERNEL_ARGS:-}" in *,*) die "no commas 
 # QEMU's multiboot loader wants Xen as a plain ELF.
 xen_elf=$xen
 if [[ "$xen" == *.gz ]]; then
-	xen_elf=$XMA_CACHE/xen/$(basename "$xen" .gz)
-	if [ ! -f "$xen_elf" ] || [ "$xen" -nt "$xen_elf" ]; then
+	# Named by the .gz's checksum: another build of the same name (a moved
+	# pin, an older package) gets an ELF of its own.
+	xen_elf=$XMA_CACHE/xen/elf/$(basename "$xen" .gz)-$(sha256sum "$xen" | cut -c1-16)
+	if [ ! -f "$xen_elf" ]; then
 		mkdir -p "$(dirname "$xen_elf")"
 		zcat "$xen" > "$xen_elf.tmp" && mv "$xen_elf.tmp" "$xen_elf"
 	fi

@@ -27,8 +27,8 @@ mkdir -p "$base/lists/partial" "$base/cache/archives/partial" "$debs"
 # The mirror the host already uses (one line per source is what
 # Dir::Etc::sourcelist takes), so that no host name lives in this script.
 # shellcheck disable=SC2016 # $(REPO_URI) is apt's field, not the shell's
-mirror=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 2>/dev/null |
-	grep -v -- '-security' | head -n 1)
+mirror=$(apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 'Origin: Debian' \
+	2>/dev/null | awk '!/-security/ && !m { m = $0 } END { print m }')
 [ -n "$mirror" ] || die "no Debian mirror in the host's apt sources (apt-get update first)"
 mirror=${mirror%/}
 {

@@ -19,6 +19,14 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 		missing+=("$p")
 done
+# The stock kernel's headers follow the image Debian serves now
+# (stock-guest.sh downloads that one): an older install is upgraded.
+h=linux-headers-amd64
+if dpkg-query -W -f='${Status}' "$h" 2>/dev/null | grep -q "ok installed" &&
+   [ "$(dpkg-query -W -f='${Version}' "$h")" != \
+     "$(apt-cache policy "$h" | sed -n 's/^ *Candidate: //p')" ]; then
+	missing+=("$h")
+fi
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=

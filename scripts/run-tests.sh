@@ -37,6 +37,12 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
+for k in ${XMA_KERNELS:-7.3 6.12 stock}; do
+	case "$k" in
+	7.3|6.12|stock) ;;
+	*) die "XMA_KERNELS: '$k' is none of 7.3, 6.12, stock" ;;
+	esac
+done
 "$here/install-deps.sh"
 start=$(date +%s)
 started=$(date -u '+%Y-%m-%d %H:%M')
@@ -61,7 +67,7 @@ echo "== static checks"
 rc=0; shellcheck -x -P SCRIPTDIR "$XMA_TOP"/scripts/*.sh || rc=$?
 result "shellcheck scripts/" $rc
 rc=0
-tree=$(XMA_KERNEL=7.3 "$here/kernel-tree.sh") && "$here/check-style.sh" "$tree" || rc=$?
+tree=$(env -u KERNEL_SRC XMA_KERNEL=7.3 "$here/kernel-tree.sh") && "$here/check-style.sh" "$tree" || rc=$?
 result "checkpatch --strict: every series, module, kselftest" $rc
 
 # legs NAME COMMAND...: one kernel's legs, which record their own
@@ -71,7 +77,8 @@ legs() {
 	local name=$1 rc=0 before
 	shift
 	before=$(grep -c '^FAIL' "$XMA_SUMMARY" || true)
-	"$@" || rc=$?
+	# Each leg takes its own tree and series: a user's are not for them.
+	env -u KERNEL_SRC -u XMA_SERIES "$@" || rc=$?
 	if [ $rc -ne 0 ] && [ "$(grep -c '^FAIL' "$XMA_SUMMARY" || true)" = "$before" ]; then
 		result "$name: stopped early (exit $rc), see above" 1
 	fi
@@ -89,15 +96,15 @@ for k in ${XMA_KERNELS:-7.3 6.12 stock}; do
 	stock)
 		legs "Debian's stock kernel" env XMA_XEN=4.17 "$here/test-stock.sh"
 		;;
-	*)
-		die "XMA_KERNELS: '$k' is none of 7.3, 6.12, stock"
-		;;
 	esac
 done
 
 if [ -n "${XMA_V2637_SRC:-}" ]; then
-	old=$(KERNEL_SRC=$XMA_V2637_SRC "$here/kernel-tree.sh")
+	old=
+	old=$(KERNEL_SRC=$XMA_V2637_SRC "$here/kernel-tree.sh") ||
+		result "v2.6.37: the tree $XMA_V2637_SRC could not be prepared" 1
 	for arch in i386 x86_64; do
+		[ -n "$old" ] || break
 		echo "== v2.6.37 ($(basename "$old")), $arch dom0: the audit before and after patches/v2.6.37"
 		rc=0
 		# The bzImage's 16-bit setup code does not build with today's

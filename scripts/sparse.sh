@@ -32,7 +32,8 @@ fi
 
 base=$XMA_CACHE/sparse/$XMA_SPARSE_DEB
 wrapper=$base/sparse
-if [ ! -x "$wrapper" ]; then
+# A wrapper that no longer runs (the cache moved) is made anew.
+if [ ! -x "$wrapper" ] || ! valid_for "$wrapper"; then
 	sid=$("$(dirname "$0")/fetch-debs.sh" sid "sparse=$XMA_SPARSE_DEB")
 	libc=$("$(dirname "$0")/fetch-debs.sh" trixie libc6)
 	rm -rf "$base"

@@ -64,6 +64,7 @@ result() {
 
 series=$("$here/series-dir.sh" "$tree")
 n=$(series_patches "$series/series" | wc -l)
+[ "$n" -gt 0 ] || die "no patches in $series/series: nothing to test on $name"
 out=$XMA_CACHE/out/$name
 logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name
@@ -71,9 +72,12 @@ mkdir -p "$logs" "$results"
 
 # boot LEG GUEST_DIR MODE TIMEOUT: one boot of the chosen guests, each
 # running MODE (dom0 only prints its audit when XMA_GUESTS=domu); sets
-# dom0_log and domu_log to each guest's part of the serial log.
+# dom0_log and domu_log to each guest's part of the serial log.  The
+# logs of an earlier run go first, so that a boot that never happened
+# leaves nothing to judge; its failure is returned.
 boot() {
 	local leg=$1 dir=$2 mode=$3 timeout=$4 dom0_mode=$3
+	rm -f "$logs/$leg.log" "$logs/$leg.dom0.log" "$logs/$leg.domu.log"
 	dom0_log=$logs/$leg.log domu_log=
 	if [ "$guests" = dom0 ]; then
 		"$here/boot-guests.sh" --dom0 "$mode" --timeout "$timeout" "$dir" "$dom0_log"
@@ -108,11 +112,12 @@ build=$XMA_CACHE/build/$name
 echo "== before: $name under Xen $XMA_XEN, pristine ($guests)"
 "$here/build-guest.sh" "$tree" 0 "$out/p0"
 "$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p0.txt"
-boot p0-audit "$out/p0" audit 240
+booted=0; boot p0-audit "$out/p0" audit 240 || booted=$?
 for g in "${judged[@]}"; do
-	rc=0; "$here/verdict.sh" --audit-only --save-audit "$results/before-audit$(suffix "$g").txt" \
-		"$(log_of "$g")" || rc=$?
-	host_ok || rc=1
+	rc=$booted
+	[ $rc -ne 0 ] || "$here/verdict.sh" --audit-only --save-audit \
+		"$results/before-audit$(suffix "$g").txt" "$(log_of "$g")" || rc=$?
+	[ $booted -ne 0 ] || host_ok || rc=1
 	result "before: pristine $name boots as $(label "$g"), audit printed" $rc
 done
 
@@ -147,7 +152,8 @@ after() {
 	local count=$1 tag=$2 what=$3 built=0 g rc tolerate sfx logf v
 	echo "== after: $name + $what ($guests)"
 	"$here/build-guest.sh" "$tree" "$count" "$out/$tag" || built=$?
-	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600
+	# A boot that did not run fails every guest it was for.
+	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600 || built=$?
 	for g in "${judged[@]}"; do
 		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
 		# The audit first (for compare-audits.sh); only a failure is shown.

@@ -55,14 +55,21 @@ if [ "$x" = 4.17 ]; then
 	fi
 else
 	# trixie's tools need its libc (GLIBC_2.38; bookworm has 2.36).
-	debs=$("$(dirname "$0")/fetch-debs.sh" trixie "${pkgs[@]}" libc6)
+	pkgs+=(libc6)
+	debs=$("$(dirname "$0")/fetch-debs.sh" trixie "${pkgs[@]}")
 fi
 
 unpacked=$base/unpacked
 stage=$root.tmp
 rm -rf "$unpacked" "$stage" "$root"
 mkdir -p "$unpacked" "$stage/lib/x86_64-linux-gnu" "$stage/lib64" "$stage/usr/sbin"
-for d in "$debs"/*.deb; do
+# Exactly the packages named (a shared download directory may hold other
+# versions): PACKAGE=VERSION's file, or a bare PACKAGE's newest.
+for pv in "${pkgs[@]}"; do
+	p=${pv%%=*} v=
+	[ "$p" = "$pv" ] || v=${pv#*=}
+	d=$(find "$debs" -maxdepth 1 -name "${p}_${v:+${v//:/%3a}_}*.deb" | sort | tail -n 1)
+	[ -n "$d" ] || die "$pv: no .deb in $debs"
 	dpkg-deb -x "$d" "$unpacked"
 done
 
