@@ -119,7 +119,7 @@ echo "== pagetable hypercalls from kernel entry to init"
 echo "== table"
 python3 "$here/bench-report.py" --samples "$samples" \
 	--hypercalls "$results/hypercalls.csv" \
-	--test-times "$results/test-times.csv" \
+	--test-times "$XMA_CACHE/results/test-times.csv" \
 	--csv "$results/bench.csv" --plot-data "$results/bench-plot" \
 	--title "$name, $(date -u '+%Y-%m-%d %H:%M UTC'), $boots boots of each kernel"
 gnuplot -e "data='$results/bench-plot'" -e "out='$results/bench.png'" \
