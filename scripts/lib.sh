@@ -82,3 +82,13 @@ series_patches() {
 		echo "$p"
 	done < "$1"
 }
+
+# The guests a boot judges, from $XMA_GUESTS: dom0, domu or both
+# (default both); anything else is an error.
+guests_setting() {
+	local g=${XMA_GUESTS:-both}
+	case "$g" in
+	dom0|domu|both) echo "$g" ;;
+	*) die "XMA_GUESTS must be dom0, domu or both, not '$g'" ;;
+	esac
+}

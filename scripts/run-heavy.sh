@@ -19,11 +19,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-guests=${XMA_GUESTS:-both}
-case "$guests" in
-dom0|domu|both) ;;
-*) die "XMA_GUESTS must be dom0, domu or both, not '$guests'" ;;
-esac
+guests=$(guests_setting)
 "$here/install-deps.sh"
 start=$(date +%s)
 tree=$("$here/kernel-tree.sh")
