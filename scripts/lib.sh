@@ -5,11 +5,11 @@ XMA_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 XMA_CACHE=${XMA_CACHE:-$HOME/.cache/xen-mmu-audit}
 # The default kernel (Debian's linux-source-$XMA_KERNEL, kernel-tree.sh)
 # and the Xen it boots under (Debian's $XMA_XEN: 4.20 from trixie for
-# 7.3, 4.17 from the host's bookworm for 6.12).
+# 7.3, 4.17 from the host's bookworm for 6.12 and 2.6.37).
 XMA_KERNEL=${XMA_KERNEL:-7.3}
 if [ -z "${XMA_XEN:-}" ]; then
 	case "$XMA_KERNEL" in
-	6.12) XMA_XEN=4.17 ;;
+	6.12|2.6.37) XMA_XEN=4.17 ;;
 	*) XMA_XEN=4.20 ;;
 	esac
 fi
@@ -26,6 +26,32 @@ log() {
 
 need_file() {
 	[ -e "$1" ] || die "$1: not found${2:+ ($2)}"
+}
+
+# record RESULT WHAT: print a test's result line (PASS, FAIL or SKIP),
+# keep it in the array recorded (a script's own summary) and add it to
+# $XMA_SUMMARY, when set, for the test command's summary.
+recorded=()
+record() {
+	local line
+	line=$(printf '%-4s  %s' "$1" "$2")
+	echo "$line"
+	recorded+=("$line")
+	[ -z "${XMA_SUMMARY:-}" ] || echo "$line" >> "$XMA_SUMMARY"
+}
+
+# count RESULT: how many lines of recorded say RESULT.
+count() {
+	local line n=0
+	for line in "${recorded[@]}"; do
+		[ "${line%% *}" != "$1" ] || n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# result WHAT RC: record WHAT as passed if RC is 0, else as failed.
+result() {
+	if [ "$2" = 0 ]; then record PASS "$1"; else record FAIL "$1"; fi
 }
 
 # The make ARCH of a configured kernel build directory: i386 or x86_64,

@@ -46,16 +46,9 @@ guests=$(guests_setting)
 start=$(date +%s)
 tree=$("$here/kernel-tree.sh")
 name=$(basename "$tree")
-passed=0 failed=0 summary=()
-result() {
-	local line
-	if [ "$2" = 0 ]; then
-		passed=$((passed + 1)) line="PASS  $name, Xen $XMA_XEN: $1"
-	else
-		failed=$((failed + 1)) line="FAIL  $name, Xen $XMA_XEN: $1"
-	fi
-	summary+=("$line")
-	[ -z "${XMA_SUMMARY:-}" ] || echo "$line" >> "$XMA_SUMMARY"
+# leg_result WHAT RC: a result of this kernel's, named by kernel and Xen.
+leg_result() {
+	result "$name, Xen $XMA_XEN: $1" "$2"
 }
 
 series=$("$here/series-dir.sh" "$tree")
@@ -114,7 +107,7 @@ for g in "${judged[@]}"; do
 	[ $rc -ne 0 ] || "$here/verdict.sh" --audit-only --save-audit \
 		"$results/before-audit$(suffix "$g").txt" "$(log_of "$g")" || rc=$?
 	[ $booted -ne 0 ] || host_ok || rc=1
-	result "before: pristine $name boots as $(label "$g"), audit printed" $rc
+	leg_result "before: pristine $name boots as $(label "$g"), audit printed" $rc
 done
 
 # xen_relocate_p2m(): dom0 only, a path a normal boot does not take.
@@ -127,13 +120,13 @@ if [ $p2m_leg = 1 ]; then
 	"$here/p2m-conflict.sh" "$logs/p0-p2m-conflict.log" &&
 	"$here/verdict.sh" --audit-only --save-audit "$results/before-audit-p2m-conflict.txt" \
 		"$logs/p0-p2m-conflict.log" || rc=$?
-	result "before: pristine $name boots as dom0 with its p2m list relocated, audit printed" $rc
+	leg_result "before: pristine $name boots as dom0 with its p2m list relocated, audit printed" $rc
 fi
 
 if [ "${XMA_CONTROLS:-1}" = 1 ]; then
 	echo "== harness negative controls ($name, Xen $XMA_XEN)"
 	rc=0; "$here/test-harness.sh" "$out/p0" "$build" || rc=$?
-	result "harness negative controls" $rc
+	leg_result "harness negative controls" $rc
 fi
 
 # after COUNT TAG WHAT: one boot of the tree with apply-series.sh COUNT
@@ -170,7 +163,7 @@ after() {
 			"$here/verdict.sh" "${tolerate[@]}" "$logf" || rc=$?
 		fi
 		[ $built -ne 0 ] || host_ok || rc=1
-		result "after: $name + $what: kselftest in $(label "$g")" $rc
+		leg_result "after: $name + $what: kselftest in $(label "$g")" $rc
 	done
 	return $built
 }
@@ -200,7 +193,7 @@ if [ "$n" -gt 0 ] && [ $p2m_leg = 1 ]; then
 			"$results/p$n-audit-p2m-conflict.txt" &&
 		"$here/verdict.sh" "$p2m_log" || rc=$?
 	fi
-	result "after: $name + $n of $n patches: kselftest in dom0 with its p2m list relocated" "$rc"
+	leg_result "after: $name + $n of $n patches: kselftest in dom0 with its p2m list relocated" "$rc"
 fi
 
 if [ "$n" -gt 0 ]; then
@@ -209,7 +202,7 @@ if [ "$n" -gt 0 ]; then
 	"$here/apply-series.sh" "$tree" "$series" "$n" &&
 	"$here/kernel-warnings.sh" "$tree" "$build" "$results/warnings-p$n.txt" &&
 	"$here/compare-warnings.sh" "$results/warnings-p0.txt" "$results/warnings-p$n.txt" || rc=$?
-	result "sparse, W=1: no new warning in the files the series touches" $rc
+	leg_result "sparse, W=1: no new warning in the files the series touches" $rc
 fi
 
 # Dom0 only: the count is of a dom0's boot.
@@ -218,11 +211,11 @@ if [ "$n" -gt 0 ] && [ "$guests" != domu ] && [ "${XMA_HYPERCALLS:-1}" = 1 ]; th
 	rc=0
 	XMA_REPEAT=1 "$here/count-hypercalls.sh" >/dev/null &&
 	"$here/compare-hypercalls.sh" "$results/hypercalls.csv" || rc=$?
-	result "hypercalls: the series adds no trap, mmu_update+mmuext_op call or trapped write" $rc
+	leg_result "hypercalls: the series adds no trap, mmu_update+mmuext_op call or trapped write" $rc
 fi
 
 echo
 echo "== $name under Xen $XMA_XEN: $(($(date +%s) - start)) s; logs in $logs, audits in $results"
-printf '  %s\n' "${summary[@]}"
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+printf '  %s\n' "${recorded[@]}"
+echo "$(count PASS) passed, $(count FAIL) failed"
+[ "$(count FAIL)" -eq 0 ]

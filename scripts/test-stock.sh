@@ -20,12 +20,6 @@ out=$XMA_CACHE/out/stock
 logs=$XMA_CACHE/logs/stock
 results=$XMA_CACHE/results/stock
 mkdir -p "$logs" "$results"
-result() {
-	local line
-	if [ "$2" = 0 ]; then line="PASS  $1"; else line="FAIL  $1"; fi
-	echo "$line"
-	[ -z "${XMA_SUMMARY:-}" ] || echo "$line" >> "$XMA_SUMMARY"
-}
 
 echo "== Debian's stock kernel as dom0 under Xen $XMA_XEN"
 # The kselftest is user space: any tree's harness headers build it.
