@@ -26,7 +26,8 @@
 #include "xen_mmu_audit.h"
 
 static DEFINE_MUTEX(plant_lock);
-static bool planted;
+/* An int, for param_get_int(): 0 or 1. */
+static int planted;
 static struct page *ro_page;
 static void *vm_page;
 static struct page *unpinned_pt;
@@ -52,7 +53,7 @@ static void unplant(void)
 		pr_err("xen_mmu_audit: cannot make the planted page writable again; leaking it\n");
 	else
 		__free_page(ro_page);
-	planted = false;
+	planted = 0;
 }
 
 static int plant(void)
@@ -81,7 +82,7 @@ static int plant(void)
 	if (ret)
 		goto fail;
 	ClearPagePinned(unpinned_pt);
-	planted = true;
+	planted = 1;
 	return 0;
 fail:
 	vfree(vm_page);
@@ -108,16 +109,12 @@ static int plant_set(const char *val, const struct kernel_param *kp)
 	return ret;
 }
 
-static int plant_get(char *buf, const struct kernel_param *kp)
-{
-	return sysfs_emit(buf, "%d\n", planted);
-}
-
 static const struct kernel_param_ops plant_ops = {
 	.set = plant_set,
-	.get = plant_get,
+	/* The kernel's own getter: its newline is the kernel's business. */
+	.get = param_get_int,
 };
-module_param_cb(plant, &plant_ops, NULL, 0600);
+module_param_cb(plant, &plant_ops, &planted, 0600);
 MODULE_PARM_DESC(plant, "Plant one pin mismatch and one RO leak (negative control)");
 
 void xma_plant_exit(void)

@@ -94,7 +94,10 @@ mb() {
 host_mb=$(($(mb "$mem") + $(mb "$domu_mem") + 512))
 
 # smap=0 smep=0: under TCG, dom0 dies at its first exception bounce otherwise.
-xen_cmd="console=com1 com1=115200,8n1 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
+# com1's irq 0: Xen polls the UART from the start; under TCG it would
+# switch to polling later anyway, and its message about that can land in
+# the middle of a line the guest prints (an audit's).
+xen_cmd="console=com1 com1=115200,8n1,0x3f8,0 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
 xen_cmd+=" loglvl=all guest_loglvl=all smap=0 smep=0 $xen_args"
 linux_cmd="console=hvc0 ${XMA_KERNEL_ARGS:-} $kernel_args"
 

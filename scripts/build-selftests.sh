@@ -5,8 +5,9 @@
 #   build-selftests.sh TREE OUT_DIR [i386|x86_64]
 #
 # A tree older than the kselftest harness (3.x) lends none: the headers
-# then come from the default tree (kernel-tree.sh without a source), which
-# is user space code and fits any kernel.  i386: gcc -m32 (gcc-multilib).
+# then come from the 6.12 tree, user space code that fits any kernel (7.3's
+# harness waits on its tests with pidfd_open(), which came in 5.3).
+# i386: gcc -m32 (gcc-multilib).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -22,10 +23,11 @@ i386) cc="$cc -m32" ;;
 esac
 ksft=$tree
 if [ ! -f "$tree/tools/testing/selftests/kselftest_harness.h" ]; then
-	ksft=$(KERNEL_SRC='' "$(dirname "$0")/kernel-tree.sh")
+	ksft=$(env -u KERNEL_SRC XMA_KERNEL=6.12 "$(dirname "$0")/kernel-tree.sh")
 	log "$tree has no kselftest harness: using $ksft's"
 fi
 need_file "$ksft/tools/testing/selftests/kselftest_harness.h"
 
 mkdir -p "$out"
-make -s -C "$XMA_TOP/selftests" KDIR="$ksft" OUTPUT="$out" CC="$cc" LDFLAGS=-static
+# -B: the binaries depend on KDIR's headers too, which make does not see.
+make -s -B -C "$XMA_TOP/selftests" KDIR="$ksft" OUTPUT="$out" CC="$cc" LDFLAGS=-static

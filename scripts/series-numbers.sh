@@ -38,6 +38,12 @@ for guest in "" -domu -p2m-conflict; do
 	-domu) g="PV domU" ;;
 	*) g="dom0, p2m relocated" ;;
 	esac
+	any=0
+	for f in "$results"/before-audit"$guest".txt "$results"/pre-audit"$guest".txt \
+		"$results"/p[0-9]*-audit"$guest".txt; do
+		[ ! -f "$f" ] || any=1
+	done
+	[ $any = 1 ] || continue
 	echo " $g:"
 	audit_line "$results/before-audit$guest.txt" "unpatched"
 	audit_line "$results/pre-audit$guest.txt" "prerequisite"
@@ -47,7 +53,16 @@ for guest in "" -domu -p2m-conflict; do
 		audit_line "$f" "+ patch $k"
 	done
 done
-for f in "$results"/before-audit*.txt "$results"/p*-audit*.txt; do
+# before-after-audit.sh's audits (the 2.6.37 leg): LABEL-pK-audit.txt.
+for label in i386 x86_64; do
+	ls "$results/$label"-p[0-9]*-audit.txt >/dev/null 2>&1 || continue
+	echo " $label dom0:"
+	for f in $(printf '%s\n' "$results/$label"-p[0-9]*-audit.txt | sort -V); do
+		k=$(basename "$f" | sed 's/^.*-p\([0-9]*\)-audit.txt$/\1/')
+		if [ "$k" = 0 ]; then audit_line "$f" "unpatched"; else audit_line "$f" "+ patch $k"; fi
+	done
+done
+for f in "$results"/before-audit*.txt "$results"/p*-audit*.txt "$results"/*-p0-audit.txt; do
 	[ -f "$f" ] || continue
 	grep -q '^finding:' "$f" || continue
 	echo " findings in $(basename "$f" .txt):"
