@@ -30,7 +30,6 @@
 
 #define XMA_PASSES		3
 #define XMA_PASS_GAP_MS		20
-#define XMA_MAX_FINDINGS	4096
 
 /* As in arch/x86/xen/mmu_pv.c: just beyond the highest user address. */
 #define XMA_USER_LIMIT	((STACK_TOP_MAX + PGDIR_SIZE - 1) & PGDIR_MASK)

@@ -346,54 +346,6 @@ static inline u64 ktime_get_ns(void)
 }
 #endif
 
-/* Parsing and printing */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(2, 6, 39)
-/* Decimal only: what the module parses. */
-static inline int kstrtouint(const char *s, unsigned int base,
-			     unsigned int *res)
-{
-	unsigned long long v = 0;
-
-	if (base != 10 || !*s)
-		return -EINVAL;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return -EINVAL;
-		v = v * 10 + (*s - '0');
-		if (v > UINT_MAX)
-			return -ERANGE;
-	}
-	*res = v;
-	return 0;
-}
-#endif
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 6, 0)
-/* As strtobool(), which it replaced: the first character decides. */
-static inline int kstrtobool(const char *s, bool *res)
-{
-	if (!s)
-		return -EINVAL;
-	switch (s[0]) {
-	case 'y':
-	case 'Y':
-	case '1':
-		*res = true;
-		return 0;
-	case 'n':
-	case 'N':
-	case '0':
-		*res = false;
-		return 0;
-	}
-	return -EINVAL;
-}
-#endif
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
-#define sysfs_emit(buf, fmt, ...)	scnprintf(buf, PAGE_SIZE, fmt, ##__VA_ARGS__)
-#endif
-
 /*
  * A page's flags word: page->flags is an unsigned long, or (since 6.18)
  * a memdesc_flags_t that wraps one.  Read the word either way, so that no

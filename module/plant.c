@@ -91,7 +91,7 @@ fail:
 	return ret;
 }
 
-/* Strictly "0" or "1" (and a newline): kstrtobool() takes "yes!" too. */
+/* Strictly "0" or "1" (and a newline), as the audit file's commands. */
 static int plant_set(const char *val, const struct kernel_param *kp)
 {
 	bool want;

@@ -2,7 +2,8 @@
 /*
  * The report: /sys/kernel/debug/xen_mmu_audit.  Every open for reading runs
  * a fresh audit; reads print it (format in README, version first).  Writes
- * take one command: "limit=N" (findings listed, 0..4096) or "verbose=0|1"
+ * take one command: "limit=N" (findings listed, 0..XMA_MAX_FINDINGS, in
+ * decimal as written) or "verbose=0|1"
  * (1 also lists Xen's initial pagetable frames).  Anything else is refused
  * with -EINVAL and changes nothing.
  */
@@ -195,14 +196,41 @@ static int xma_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-/* Parse one command; 0 and the new settings, or -EINVAL. */
-static int parse_command(char *cmd, unsigned int *limit, bool *verbose)
+/*
+ * A decimal number as README writes one: digits only (no sign, no
+ * leading zero but in "0"), at most @max; 0 and *@val, or -EINVAL.
+ */
+static int parse_decimal(const char *s, unsigned int max, unsigned int *val)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*val = v;
+	return 0;
+}
+
+/*
+ * Parse one command, exactly one of the documented forms "limit=N"
+ * (0..XMA_MAX_FINDINGS) and "verbose=0|1"; 0 and the new settings, or
+ * -EINVAL.
+ */
+static int parse_command(const char *cmd, unsigned int *limit, bool *verbose)
 {
 	if (!strncmp(cmd, "limit=", 6))
-		return kstrtouint(cmd + 6, 10, limit) || *limit > 4096 ?
-		       -EINVAL : 0;
-	if (!strncmp(cmd, "verbose=", 8))
-		return kstrtobool(cmd + 8, verbose) ? -EINVAL : 0;
+		return parse_decimal(cmd + 6, XMA_MAX_FINDINGS, limit);
+	if (!strcmp(cmd, "verbose=0") || !strcmp(cmd, "verbose=1")) {
+		*verbose = cmd[8] == '1';
+		return 0;
+	}
 	return -EINVAL;
 }
 
@@ -211,6 +239,7 @@ static ssize_t xma_write(struct file *file, const char __user *ubuf,
 {
 	char cmd[XMA_CMD_MAX + 1];
 	unsigned int limit;
+	size_t n = len;
 	bool verbose;
 	int ret;
 
@@ -218,11 +247,12 @@ static ssize_t xma_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 	if (copy_from_user(cmd, ubuf, len))
 		return -EFAULT;
-	cmd[len] = '\0';
-	if (cmd[len - 1] == '\n')
-		cmd[len - 1] = '\0';
-	if (strlen(cmd) != strcspn(cmd, " \t\n"))
+	/* One optional newline at the end (all of len is consumed); no NUL. */
+	if (cmd[n - 1] == '\n')
+		n--;
+	if (memchr(cmd, '\0', n))
 		return -EINVAL;
+	cmd[n] = '\0';
 
 	mutex_lock(&xma_settings_lock);
 	limit = xma_limit;

@@ -12,6 +12,8 @@
 #include "compat.h"
 
 #define XMA_FORMAT_VERSION	1
+/* Findings an audit keeps, and so the most "limit=N" may list. */
+#define XMA_MAX_FINDINGS	4096
 
 enum xma_level {
 	XMA_LVL_PGD,

@@ -204,11 +204,17 @@ TEST_F(audit, bad_input_rejected)
 		"limit=1 2", "limit=0x10", "verbose=2", "verbose=", " limit=1",
 		"limit=1\nverbose=1", "limit=99999999999999999999",
 		"verbose=1verbose=1verbose=1verbose=1",
+		/* Only the documented forms: no sign, no word, no suffix. */
+		"limit=+5", "limit=05", "limit=5x", "limit=5\n\n", "limit=5 ",
+		"verbose=yes!", "verbose=y", "verbose=on", "verbose=01",
+		"on", "1x", "limit=5\t",
 	};
+	/* Written with their NUL: the bytes after it must not hide. */
+	static const char nul_cmd[] = "limit=5\0junk";
 	/* (A zero-length write never reaches the kernel: not a test.) */
 	static const char *const bad_plant[] = { "2", "maybe", "-1", "yes!" };
 	struct audit *a = &self->a, b;
-	char plant[8] = "";
+	char plant[8] = "", cmd[32];
 	unsigned int i;
 	int fd, ret;
 
@@ -217,6 +223,15 @@ TEST_F(audit, bad_input_rejected)
 
 		EXPECT_EQ(-EINVAL, ret) TH_LOG("command \"%s\" gave %d", bad[i], ret);
 	}
+	fd = open(AUDIT_FILE, O_WRONLY);
+	ASSERT_GE(fd, 0);
+	errno = 0;
+	EXPECT_EQ(-1, write(fd, nul_cmd, sizeof(nul_cmd) - 1));
+	EXPECT_EQ(EINVAL, errno);
+	errno = 0;
+	EXPECT_EQ(-1, write(fd, "limit=5\0", 8));
+	EXPECT_EQ(EINVAL, errno);
+	close(fd);
 	for (i = 0; i < ARRAY_SIZE(bad_plant); i++) {
 		ret = write_file(PLANT_PARAM, bad_plant[i]);
 
@@ -243,9 +258,17 @@ TEST_F(audit, bad_input_rejected)
 	EXPECT_EQ(3, b.limit);
 	EXPECT_EQ(1, b.verbose);
 	EXPECT_TRUE(!!strstr(b.text, "\ninitial_pt_frame: "));
-	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=100"));
-	EXPECT_EQ(0, write_file(AUDIT_FILE, "verbose=0"));
+	/* Both ends of the range. */
+	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=0"));
+	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=4096"));
 	audit_free(&b);
+	ASSERT_EQ(0, audit_read(&b));
+	EXPECT_EQ(4096, b.limit);
+	audit_free(&b);
+	/* Back to what the test found, not to a default. */
+	snprintf(cmd, sizeof(cmd), "limit=%lld", a->limit);
+	EXPECT_EQ(0, write_file(AUDIT_FILE, cmd));
+	EXPECT_EQ(0, write_file(AUDIT_FILE, a->verbose ? "verbose=1" : "verbose=0"));
 }
 
 /* Read all of @fd, @chunk bytes a read; the length, or -errno. */
@@ -277,7 +300,7 @@ TEST_F(audit, syscalls_on_the_file)
 	unsigned int i;
 	int fd;
 
-	ASSERT_TRUE(whole != NULL);
+	ASSERT_TRUE(!!whole);
 	/* A write-only open has no seq_file: no position either. */
 	fd = open(AUDIT_FILE, O_WRONLY);
 	ASSERT_GE(fd, 0);
