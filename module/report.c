@@ -197,8 +197,9 @@ static int xma_release(struct inode *inode, struct file *file)
 }
 
 /*
- * A decimal number as README writes one: digits only (no sign, no
- * leading zero but in "0"), at most @max; 0 and *@val, or -EINVAL.
+ * A decimal number as README writes one: digits only, no sign, no
+ * leading zero (but "0" itself), at most @max (which must stay well
+ * below ULONG_MAX / 10: v cannot wrap then); 0 and *@val, or -EINVAL.
  */
 static int parse_decimal(const char *s, unsigned int max, unsigned int *val)
 {

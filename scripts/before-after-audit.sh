@@ -1,7 +1,6 @@
 #!/bin/bash
 # The audit of a kernel tree before and after its series, as dom0, with
-# no kselftest: for kernels that cannot take the kselftest's storm (an
-# unpatched 2.6.37 falls over under it with no module loaded, see README).
+# no kselftest (the 2.6.37 leg runs that apart, on the guests built here).
 #
 #   before-after-audit.sh TREE LABEL
 #
@@ -35,6 +34,8 @@ mkdir -p "$logs" "$results"
 failed=0
 counts="0 $n"
 [ "${XMA_BISECT:-0}" != 1 ] || counts=$(seq 0 "$n")
+# An earlier run's audits of other prefixes would mix with this run's.
+rm -f "$results/$label"-p[0-9]*-audit.txt
 for k in $counts; do
 	audit=$results/$label-p$k-audit.txt
 	rm -f "$audit"

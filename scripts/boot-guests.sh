@@ -42,6 +42,8 @@ while [ $# -gt 0 ]; do
 done
 [ $# -eq 2 ] || die "usage: boot-guests.sh [options] GUEST_DIR LOG"
 guest=$1 logf=$2
+# Whatever fails below, no earlier run's log is left to be judged.
+rm -f "$logf" "${logf%.log}".dom0.log "${logf%.log}".domu.log
 mode_re='^[a-z]+$'
 [[ "$dom0_mode" =~ $mode_re ]] || die "--dom0 wants a mode word, not '$dom0_mode'"
 [ -z "$domu_mode" ] || [[ "$domu_mode" =~ $mode_re ]] || die "--domu wants a mode word, not '$domu_mode'"

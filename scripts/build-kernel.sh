@@ -29,7 +29,7 @@ rc=0
 run_locked make -s -C "$tree" O="$build" CC="ccache ${CC:-gcc}" -j"$(jobs)" "${targets[@]}" \
 	> "$build/build.log" 2>&1 || rc=$?
 if [ $rc -ne 0 ]; then
-	grep -E 'error|Error' "$build/build.log" | tail -n 20 >&2
+	grep -E 'error|Error' "$build/build.log" | tail -n 20 >&2 || true
 	tail -n 20 "$build/build.log" >&2
 	die "the kernel build failed (exit $rc), see $build/build.log"
 fi

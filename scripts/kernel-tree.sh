@@ -1,10 +1,11 @@
 #!/bin/bash
 # Prepare a kernel tree for the series: a git repository under the cache
-# whose first commit (tag xma-pristine) is the tree as it was given.
+# whose first commit is the tree as it was given, tagged xma-pristine (for
+# 2.6.37, xma-upstream; xma-pristine is then that plus its fixups, below).
 #
 #   kernel-tree.sh [SRC]     prints the prepared tree's path on stdout
 #
-# Exits 2 when the kernel's source is not there (no tarball), 1 on any
+# Exits 3 when the kernel's source is not there (no tarball), 1 on any
 # other error.
 #
 # SRC (or $KERNEL_SRC) is any kernel tree on disk; it is copied, never
@@ -25,6 +26,10 @@ set -euo pipefail
 . "$(dirname "$0")/versions.sh"
 
 src=${1:-${KERNEL_SRC:-}}
+case "$XMA_KERNEL" in
+7.3|6.12|2.6.37) ;;
+*) [ -n "$src" ] || die "XMA_KERNEL must be 7.3, 6.12 or 2.6.37, not '$XMA_KERNEL' (KERNEL_SRC for any other tree)" ;;
+esac
 trees=$XMA_CACHE/trees
 mkdir -p "$trees"
 
@@ -70,10 +75,11 @@ v2637_tarball() {
 # the tarball's commit, each a commit of its own.
 apply_fixups() {
 	local p
-	make -s -C "$1" mrproper >/dev/null
+	make -s -C "$1" mrproper >/dev/null || die "$1: make mrproper failed"
 	git -C "$1" add -A .
 	GIT_AUTHOR_DATE="2000-01-01T00:00:00Z" GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" \
-		git -C "$1" commit -q -m "fixups: make mrproper (the snapshot carries build output)"
+		git -C "$1" commit -q --allow-empty \
+		-m "fixups: make mrproper (the snapshot carries build output)"
 	for p in $(series_patches "$XMA_TOP/fixes/v$XMA_KERNEL/series"); do
 		need_file "$XMA_TOP/fixes/v$XMA_KERNEL/$p" "listed in fixes/v$XMA_KERNEL/series"
 		GIT_COMMITTER_DATE="2000-01-01T00:00:00Z" git -C "$1" am -q --committer-date-is-author-date \
@@ -89,7 +95,7 @@ if [ -z "$src" ]; then
 		2.6.37) log "no linux-2.6.37.tar.xz (set XMA_V2637_TARBALL, or see README)" ;;
 		*) log "no linux-source-$XMA_KERNEL tarball (run scripts/install-deps.sh)" ;;
 		esac
-		exit 2
+		exit 3
 	fi
 	name=$(basename "$tarball" .tar.xz)
 	tree=$trees/$name
@@ -118,9 +124,9 @@ log "preparing $tree"
 rm -rf "$tree" "$tree.tmp"
 mkdir -p "$tree.tmp"
 if [ -z "$src" ]; then
-	tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1
+	tar -xJf "$tarball" -C "$tree.tmp" --strip-components=1 || die "$tarball: cannot unpack"
 else
-	rsync -a --exclude=/.git "$src/" "$tree.tmp/"
+	rsync -a --exclude=/.git "$src/" "$tree.tmp/" || die "$src: cannot copy"
 fi
 
 git -C "$tree.tmp" init -q

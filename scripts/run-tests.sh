@@ -113,4 +113,9 @@ echo
 echo "== summary ($wall s, $cache, $wait_s s waiting for the lock; logs and audits under $XMA_CACHE)"
 sed 's/^/  /' "$XMA_SUMMARY"
 echo "$passed passed, $failed failed, $skipped skipped"
+# CI must run every leg: there a skipped one fails the run too.
+if [ -n "${CI:-}" ] && [ "$skipped" -gt 0 ] && [ "${XMA_ALLOW_SKIP:-0}" != 1 ]; then
+	echo "a leg was skipped, and CI is set: that fails the run (XMA_ALLOW_SKIP=1 allows it)"
+	exit 1
+fi
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -9,7 +9,9 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-name=${1:-linux-source-$XMA_KERNEL}
+default=linux-source-$XMA_KERNEL
+[ "$XMA_KERNEL" != 2.6.37 ] || default=linux-2.6.37
+name=${1:-$default}
 results=$XMA_CACHE/results/$name
 [ -d "$results" ] || die "no results for $name under $XMA_CACHE (run test-kernel.sh first)"
 

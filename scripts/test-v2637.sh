@@ -24,13 +24,15 @@ if [ -n "${XMA_V2637_SRC:-}" ]; then
 else
 	tree=$(env -u KERNEL_SRC XMA_KERNEL=2.6.37 "$here/kernel-tree.sh") || rc=$?
 fi
-if [ $rc -eq 2 ] && [ -z "${XMA_V2637_SRC:-}" ]; then
+if [ $rc -eq 3 ] && [ -z "${XMA_V2637_SRC:-}" ]; then
 	record SKIP "v2.6.37: no linux-2.6.37.tar.xz and no XMA_V2637_SRC"
 	exit 0
 fi
 [ $rc -eq 0 ] || die "the 2.6.37 tree could not be prepared"
 name=$(basename "$tree")
-n=$(series_patches "$("$here/series-dir.sh" "$tree")/series" | wc -l)
+series=$("$here/series-dir.sh" "$tree")
+n=$(series_patches "$series/series" | wc -l)
+[ "$n" -gt 0 ] || die "no patches in $series/series"
 
 failed=0
 for arch in i386 x86_64; do

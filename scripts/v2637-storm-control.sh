@@ -24,16 +24,24 @@ tree=$(env -u KERNEL_SRC XMA_KERNEL=2.6.37 "$here/kernel-tree.sh")
 pie=$XMA_CACHE/trees/$(basename "$tree")-kcflags
 fixup=$(git -C "$tree" log --format=%H --grep='^kbuild: build with -fno-pie$' xma-pristine)
 [ -n "$fixup" ] || die "$tree: no -fno-pie fixup commit"
-if ! git -C "$pie" rev-parse -q --verify xma-pristine >/dev/null 2>&1 ||
-   [ "$(git -C "$pie" rev-parse xma-base 2>/dev/null)" != "$(git -C "$tree" rev-parse xma-pristine)" ]; then
+# is_control: the tree is the fixed tree plus one revert of 0002, and its
+# Makefile has no -fno-pie (a clone brings the origin's tags along: only
+# a tree made here passes).
+is_control() {
+	[ "$(git -C "$pie" rev-parse -q --verify 'xma-pristine^' 2>/dev/null)" = \
+	  "$(git -C "$tree" rev-parse xma-pristine)" ] &&
+	[ "$(git -C "$pie" log -1 --format=%s xma-pristine)" = 'Revert "kbuild: build with -fno-pie"' ] &&
+	! git -C "$pie" show xma-pristine:Makefile | grep -q -- -fno-pie
+}
+if ! is_control; then
 	rm -rf "$pie"
-	git clone -q --no-checkout "$tree" "$pie"
+	git clone -q --no-tags --no-checkout "$tree" "$pie"
 	git -C "$pie" config user.name "xen-mmu-audit harness"
 	git -C "$pie" config user.email "harness@xen-mmu-audit.invalid"
 	git -C "$pie" checkout -q -B control "$(git -C "$tree" rev-parse xma-pristine)"
-	git -C "$pie" tag xma-base
 	git -C "$pie" revert --no-edit "$fixup" >/dev/null
 	git -C "$pie" tag xma-pristine
+	is_control || die "$pie: could not make the control tree"
 fi
 
 fragment=$XMA_TOP/Kconfig.v2.6.37-$arch.fragment

@@ -260,6 +260,10 @@ TEST_F(audit, bad_input_rejected)
 	EXPECT_TRUE(!!strstr(b.text, "\ninitial_pt_frame: "));
 	/* Both ends of the range. */
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=0"));
+	audit_free(&b);
+	ASSERT_EQ(0, audit_read(&b));
+	EXPECT_EQ(0, b.limit);
+	EXPECT_EQ(0, b.findings_listed);
 	EXPECT_EQ(0, write_file(AUDIT_FILE, "limit=4096"));
 	audit_free(&b);
 	ASSERT_EQ(0, audit_read(&b));
