@@ -33,7 +33,8 @@ werror=-Werror
 srctree=$build
 [ ! -e "$build/source" ] || srctree=$(readlink -f "$build/source")
 check=$("$(dirname "$0")/sparse.sh" "$srctree")
-if ! make -s -C "$build" M="$out/src" W=1 KCFLAGS="$werror" C=2 CHECK="$check" modules \
+# The user's KCFLAGS, if any, were the kernel's: its modules get them too.
+if ! make -s -C "$build" M="$out/src" W=1 KCFLAGS="${KCFLAGS:-} $werror" C=2 CHECK="$check" modules \
 	2>&1 | tee "$sparse_log"; then
 	die "module build failed"
 fi
