@@ -54,9 +54,6 @@ debian_tarball() {
 	2.6.37)
 		v2637_tarball
 		;;
-	*)
-		die "XMA_KERNEL must be 7.3, 6.12 or 2.6.37, not '$XMA_KERNEL' (KERNEL_SRC for any other tree)"
-		;;
 	esac
 }
 

@@ -54,6 +54,20 @@ result() {
 	if [ "$2" = 0 ]; then record PASS "$1"; else record FAIL "$1"; fi
 }
 
+# v2637_run ARCH COMMAND...: run COMMAND (build-guest.sh, boot-guests.sh,
+# before-after-audit.sh) with what a 2.6.37 ARCH dom0 needs: its Kconfig
+# fragment on allnoconfig; vmlinux, not a bzImage (its 16-bit setup code
+# does not build with today's binutils; Xen boots the ELF vmlinux); its
+# headers' warnings allowed (the module's own must stay none); its RAM
+# limited to what Xen gave it; Debian's Xen 4.17 (i386: the PV32 one).
+v2637_run() {
+	local arch=$1
+	shift
+	XMA_XEN=4.17 XMA_FRAGMENT=$XMA_TOP/Kconfig.v2.6.37-$arch.fragment \
+	XMA_KERNEL_TARGETS="vmlinux modules" XMA_HEADER_WARNINGS=allow \
+	XMA_KERNEL_ARGS="mem=512M ${XMA_KERNEL_ARGS:-}" "$@"
+}
+
 # The make ARCH of a configured kernel build directory: i386 or x86_64,
 # as its .config says (x86 Kconfig's CONFIG_64BIT).
 kernel_arch() {

@@ -36,15 +36,9 @@ n=$(series_patches "$series/series" | wc -l)
 
 failed=0
 for arch in i386 x86_64; do
-	echo "== v2.6.37 ($(basename "$tree")), $arch dom0: the audit before and after patches/v2.6.37"
+	echo "== v2.6.37 ($name), $arch dom0: the audit before and after patches/v2.6.37"
 	rc=0
-	# The bzImage's 16-bit setup code does not build with today's
-	# binutils: Xen boots the ELF vmlinux.  2.6.37 wants its RAM
-	# limited to what Xen gave it.
-	XMA_XEN=4.17 XMA_FRAGMENT=$XMA_TOP/Kconfig.v2.6.37-$arch.fragment \
-	XMA_KERNEL_TARGETS="vmlinux modules" XMA_HEADER_WARNINGS=allow \
-	XMA_KERNEL_ARGS="mem=512M ${XMA_KERNEL_ARGS:-}" \
-		"$here/before-after-audit.sh" "$tree" "$arch" || rc=$?
+	v2637_run "$arch" "$here/before-after-audit.sh" "$tree" "$arch" || rc=$?
 	what="the whole series audits clean"
 	[ "${XMA_BISECT:-0}" != 1 ] || what="every prefix boots, $what"
 	result "v2.6.37 $arch dom0: $what" $rc
@@ -59,24 +53,19 @@ for arch in i386 x86_64; do
 	for k in 0 "$n"; do
 		guest=$XMA_CACHE/out/$name/$arch-p$k
 		logf=$XMA_CACHE/logs/$name/$arch-p$k-test.log
+		what="$n of $n patches: kselftest" tolerate=()
+		if [ "$k" -eq 0 ]; then
+			what="pristine: kselftest (findings tolerated)" tolerate=(--tolerate-findings)
+		fi
 		rc=0
 		if [ "$audited" -ne 0 ]; then
 			echo "not run: the builds or audits above failed"
 			rc=1
 		else
-			XMA_XEN=4.17 XMA_KERNEL_ARGS="mem=512M ${XMA_KERNEL_ARGS:-}" \
-				"$here/boot-guests.sh" --dom0 test --timeout 600 "$guest" "$logf" || true
-			if [ "$k" -eq 0 ]; then
-				"$here/verdict.sh" --tolerate-findings "$logf" || rc=$?
-			else
-				"$here/verdict.sh" "$logf" || rc=$?
-			fi
+			v2637_run "$arch" "$here/boot-guests.sh" --dom0 test --timeout 600 "$guest" "$logf" || true
+			"$here/verdict.sh" "${tolerate[@]}" "$logf" || rc=$?
 		fi
-		if [ "$k" -eq 0 ]; then
-			result "v2.6.37 $arch dom0, pristine: kselftest (findings tolerated)" $rc
-		else
-			result "v2.6.37 $arch dom0, $n of $n patches: kselftest" $rc
-		fi
+		result "v2.6.37 $arch dom0, $what" $rc
 		[ $rc -eq 0 ] || failed=1
 	done
 done

@@ -52,16 +52,15 @@ table=()
 for variant in fixups kcflags; do
 	t=$tree kcflags=${KCFLAGS:-}
 	[ $variant = fixups ] || { t=$pie kcflags="-fno-pie ${KCFLAGS:-}"; }
-	KCFLAGS=$kcflags XMA_FRAGMENT=$fragment XMA_KERNEL_TARGETS="vmlinux modules" \
-	XMA_HEADER_WARNINGS=allow "$here/build-guest.sh" "$t" all "$out/$arch-$variant" >&2
+	KCFLAGS=$kcflags v2637_run "$arch" "$here/build-guest.sh" "$t" all "$out/$arch-$variant" >&2
 	# SSE in the kernel: instructions that name an xmm register.
 	sse=$(objdump -d "$XMA_CACHE/build/$(basename "$t")-$(basename "$fragment" .fragment)/vmlinux" |
 		grep -c '%xmm' || true)
 	passed=0 oopsed=0
 	for r in $(seq 1 "$runs"); do
 		logf=$logs/$arch-$variant-$r.log
-		XMA_XEN=4.17 XMA_KERNEL_ARGS="mem=512M ${XMA_KERNEL_ARGS:-}" \
-			"$here/boot-guests.sh" --dom0 test --timeout 600 "$out/$arch-$variant" "$logf" >/dev/null 2>&1 || true
+		v2637_run "$arch" "$here/boot-guests.sh" --dom0 test --timeout 600 \
+			"$out/$arch-$variant" "$logf" >/dev/null 2>&1 || true
 		if grep -aqE '^# Totals: pass:[0-9]+ fail:0 ' "$logf"; then
 			passed=$((passed + 1))
 		fi
