@@ -83,19 +83,23 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 
 				if (t->flags & PF_KTHREAD)
 					break;
+				bool got = false;
+
 				task_lock(t);
 				mm = t->mm;
-				if (mm && n == cap)
+				if (mm && n == cap) {
 					full = true;
-				else if (mm && !mmget_not_zero(mm))
+				} else if (mm && !mmget_not_zero(mm)) {
 					(*skipped)++;
-				else if (mm)
+				} else if (mm) {
 					refs[n++].mm = mm;
+					got = true;
+				}
 				task_unlock(t);
 				if (!mm && !full)
 					continue;
 				/* get_task_comm() takes the task lock */
-				if (mm && !full && refs[n - 1].mm == mm) {
+				if (got) {
 					refs[n - 1].owner.pid = task_tgid_nr(p);
 					get_task_comm(refs[n - 1].owner.comm, p);
 				}
@@ -179,15 +183,17 @@ static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
  * An LDT stays read-only until its mm is freed (destroy_context), which a
  * CPU that still has the mm loaded, lazily, can put off for a long time
  * after the last task of the mm is gone.  Each CPU reports the LDT of the
- * mm it has loaded: while it runs this, it cannot drop that mm, and an
- * LDT being replaced is not freed before every CPU of the mm answered the
- * flush_ldt IPI.
+ * mm it has loaded if that mm has no users left: while the CPU runs this,
+ * it cannot drop the mm, and without users nobody can replace its LDT.
+ * An mm with users may be having its LDT replaced and freed right now (a
+ * CPU that has it loaded lazily gets no flush IPI to wait for): its LDT
+ * is noted under the LDT lock by audit_user_mm() instead.
  */
 static void note_loaded_ldt(void *data)
 {
 	struct mm_struct *mm = current->active_mm;
 
-	if (mm)
+	if (mm && mm != xma_kernel.init_mm && !atomic_read(&mm->mm_users))
 		note_ldt_pages(data, &mm->context);
 }
 #endif
@@ -303,17 +309,30 @@ static void audit_kernel_extras(struct xma_pass *p)
 }
 
 /*
- * The bitmaps and finding lists of the two passes an audit needs at once,
- * allocated when the module loads and reused: an audit allocates nothing
- * large, so that it does not make the kernel grow its own pagetables (a
- * vmalloc'ed buffer can take a new pte page) while it looks at them.
- * XMA_SLOTS audits can run at once; more wait for a free slot.  (One slot
- * would make readers queue up holding the file open, and an unload could
- * wait forever for a moment when no reader has it open.)
+ * What the audit keeps, allocated when the module loads and reused: an
+ * audit allocates nothing large while it walks, so that it does not make
+ * the kernel grow its own pagetables (a vmalloc'ed buffer can take a new
+ * pte page) while it looks at them.  The bitmaps have a bit per pfn that
+ * can hold RAM now (max_pfn, not the p2m's virtual size, which memory
+ * hotplug makes 512 GiB), and are shared by the passes of an audit, which
+ * run one after the other.  Findings lists start small and grow to
+ * XMA_MAX_FINDINGS when a pass overflows one.  XMA_SLOTS audits can run at
+ * once; more wait for a free slot.  (One slot would make readers queue up
+ * holding the file open, and an unload could wait forever for a moment
+ * when no reader has it open.)
  */
-#define XMA_SLOTS	2
+#define XMA_SLOTS		2
+#define XMA_FIRST_FINDINGS	64
+
+struct xma_bitmaps {
+	unsigned long nr_pfns;
+	unsigned long *pt_pages;
+	unsigned long *ro_linear;
+	unsigned long *ro_known;
+};
 
 struct xma_slot {
+	struct xma_bitmaps maps;
 	struct xma_pass pass[2];
 	bool busy;
 };
@@ -322,31 +341,80 @@ static struct xma_slot xma_slots[XMA_SLOTS];
 static DEFINE_SPINLOCK(xma_slots_lock);
 static struct semaphore xma_slots_free;
 
-static void pass_free(struct xma_pass *p)
+/* The pfns that can hold RAM now: memory hotplug raises max_pfn. */
+static unsigned long ram_pfns(void)
 {
-	kvfree(p->pt_pages);
-	kvfree(p->ro_linear);
-	kvfree(p->ro_known);
-	kvfree(p->findings);
-	memset(p, 0, sizeof(*p));
+	unsigned long nr = xma_p2m_size();
+
+	if (xma_kernel.max_pfn)
+		nr = min(nr, READ_ONCE(*xma_kernel.max_pfn));
+	return nr;
 }
 
-static int pass_alloc(struct xma_pass *p, unsigned long nr_pfns)
+static void maps_free(struct xma_bitmaps *m)
+{
+	kvfree(m->pt_pages);
+	kvfree(m->ro_linear);
+	kvfree(m->ro_known);
+	memset(m, 0, sizeof(*m));
+}
+
+static int maps_alloc(struct xma_bitmaps *m, unsigned long nr_pfns)
 {
 	unsigned long longs = BITS_TO_LONGS(nr_pfns);
 
-	p->nr_pfns = nr_pfns;
-	p->pt_pages = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	p->ro_linear = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	p->ro_known = kvcalloc(longs, sizeof(long), GFP_KERNEL);
-	p->max_findings = XMA_MAX_FINDINGS;
-	p->findings = kvcalloc(p->max_findings, sizeof(*p->findings),
+	m->nr_pfns = nr_pfns;
+	m->pt_pages = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	m->ro_linear = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	m->ro_known = kvcalloc(longs, sizeof(long), GFP_KERNEL);
+	if (!m->pt_pages || !m->ro_linear || !m->ro_known) {
+		maps_free(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+static void pass_free(struct xma_pass *p)
+{
+	kvfree(p->findings);
+	bitmap_free(p->initial_in_use);
+	memset(p, 0, sizeof(*p));
+}
+
+static int pass_alloc(struct xma_pass *p, unsigned int max_findings)
+{
+	p->max_findings = max_findings;
+	p->findings = kvcalloc(max_findings, sizeof(*p->findings),
 			       GFP_KERNEL);
-	if (!p->pt_pages || !p->ro_linear || !p->ro_known || !p->findings) {
+	p->initial_in_use = bitmap_zalloc(xen_start_info->nr_pt_frames,
+					  GFP_KERNEL);
+	if (!p->findings || !p->initial_in_use) {
 		pass_free(p);
 		return -ENOMEM;
 	}
 	return 0;
+}
+
+/*
+ * Bytes the slots hold: the module's memory, but for its code.  Sizes
+ * only, read without a lock: an audit growing its lists at the same time
+ * is counted before or after.
+ */
+static unsigned long slots_bytes(void)
+{
+	unsigned long bytes = 0;
+	unsigned int i, j;
+
+	for (i = 0; i < XMA_SLOTS; i++) {
+		bytes += 3 * BITS_TO_LONGS(xma_slots[i].maps.nr_pfns) *
+			 sizeof(long);
+		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++)
+			bytes += xma_slots[i].pass[j].max_findings *
+				 sizeof(struct xma_finding) +
+				 BITS_TO_LONGS(xen_start_info->nr_pt_frames) *
+				 sizeof(long);
+	}
+	return bytes;
 }
 
 /*
@@ -381,32 +449,33 @@ static void note_gdt_pages(struct xma_pass *p)
 	}
 }
 
-/* Empty @p for a new pass, its buffers kept. */
-static int pass_init(struct xma_pass *p)
+/* Empty @p for a new pass on the bitmaps @m, its buffers kept. */
+static int pass_init(struct xma_pass *p, struct xma_bitmaps *m)
 {
-	struct xma_pass bufs;
+	struct xma_pass bufs = *p;
 	int ret;
 
-	/* The p2m grew (memory hotplug): buffers for the new size. */
-	if (p->nr_pfns != xma_p2m_size()) {
-		pass_free(p);
-		ret = pass_alloc(p, xma_p2m_size());
+	/* Memory was hotplugged: bitmaps for the new size. */
+	if (m->nr_pfns != ram_pfns()) {
+		maps_free(m);
+		ret = maps_alloc(m, ram_pfns());
 		if (ret)
 			return ret;
 	}
-	bufs = *p;
 	memset(p, 0, sizeof(*p));
-	p->nr_pfns = bufs.nr_pfns;
-	p->pt_pages = bufs.pt_pages;
-	p->ro_linear = bufs.ro_linear;
-	p->ro_known = bufs.ro_known;
+	p->nr_pfns = m->nr_pfns;
+	p->pt_pages = m->pt_pages;
+	p->ro_linear = m->ro_linear;
+	p->ro_known = m->ro_known;
 	p->findings = bufs.findings;
 	p->max_findings = bufs.max_findings;
+	p->initial_in_use = bufs.initial_in_use;
 	bitmap_zero(p->pt_pages, p->nr_pfns);
 	bitmap_zero(p->ro_linear, p->nr_pfns);
 	bitmap_zero(p->ro_known, p->nr_pfns);
 	p->initial_pt.first_pfn = PFN_DOWN(__pa(xen_start_info->pt_base));
 	p->initial_pt.frames = xen_start_info->nr_pt_frames;
+	bitmap_zero(p->initial_in_use, p->initial_pt.frames);
 	xma_note_known_ro(p, PFN_DOWN(__pa(xen_start_info)));
 	/* x86_32 Xen (before 5.9) keeps the zero page read-only on purpose. */
 	xma_note_known_ro(p, PFN_DOWN(__pa(empty_zero_page)));
@@ -427,13 +496,13 @@ int xma_audit_init(void)
 	if (ret)
 		return ret;
 	for (i = 0; i < XMA_SLOTS; i++) {
-		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++) {
+		ret = maps_alloc(&xma_slots[i].maps, ram_pfns());
+		for (j = 0; !ret && j < ARRAY_SIZE(xma_slots[i].pass); j++)
 			ret = pass_alloc(&xma_slots[i].pass[j],
-					 xma_p2m_size());
-			if (ret) {
-				xma_audit_exit();
-				return ret;
-			}
+					 XMA_FIRST_FINDINGS);
+		if (ret) {
+			xma_audit_exit();
+			return ret;
 		}
 	}
 	return 0;
@@ -443,9 +512,30 @@ void xma_audit_exit(void)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < XMA_SLOTS; i++)
+	for (i = 0; i < XMA_SLOTS; i++) {
+		maps_free(&xma_slots[i].maps);
 		for (j = 0; j < ARRAY_SIZE(xma_slots[i].pass); j++)
 			pass_free(&xma_slots[i].pass[j]);
+	}
+}
+
+/* A pass lost findings: room for XMA_MAX_FINDINGS in both lists. */
+static int grow_findings(struct xma_slot *slot)
+{
+	unsigned int j;
+	int ret;
+
+	for (j = 0; j < ARRAY_SIZE(slot->pass); j++) {
+		struct xma_pass *p = &slot->pass[j];
+
+		if (p->max_findings == XMA_MAX_FINDINGS)
+			continue;
+		pass_free(p);
+		ret = pass_alloc(p, XMA_MAX_FINDINGS);
+		if (ret)
+			return ret;
+	}
+	return 0;
 }
 
 static struct xma_slot *get_slot(void)
@@ -474,15 +564,52 @@ static void put_slot(struct xma_slot *slot)
 	up(&xma_slots_free);
 }
 
-static int run_pass(struct xma_pass *p)
+/*
+ * The kernel tree, held as ptdump holds it: memory hot-remove frees
+ * linear-map tables, and is kept off (if the kernel has it); the init_mm
+ * mmap lock keeps off those who take it to change kernel tables.
+ */
+static int walk_kernel_tree(struct xma_pass *p)
 {
-	struct xma_tree kernel = { .owner = { .comm = "init_mm" } };
+	struct xma_tree kernel = { .pass = p, .owner = { .comm = "init_mm" } };
+
+	if (xma_kernel.get_online_mems)
+		xma_kernel.get_online_mems();
+	if (mmap_read_lock_killable(xma_kernel.init_mm)) {
+		if (xma_kernel.put_online_mems)
+			xma_kernel.put_online_mems();
+		return -EINTR;
+	}
+	walk_tree(&kernel, &xma_kernel_tree_ops, xma_kernel.init_mm->pgd,
+		  PTRS_PER_PGD);
+	mmap_read_unlock(xma_kernel.init_mm);
+	if (xma_kernel.put_online_mems)
+		xma_kernel.put_online_mems();
+	p->kernel_tables = kernel.tables;
+	return 0;
+}
+
+/* Which of Xen's initial pagetable frames this pass found in a tree. */
+static void note_initial_in_use(struct xma_pass *p)
+{
+	const struct xma_initial_pt *ipt = &p->initial_pt;
+	unsigned long i;
+
+	for (i = 0; i < ipt->frames; i++)
+		if (ipt->first_pfn + i < p->nr_pfns &&
+		    test_bit(ipt->first_pfn + i, p->pt_pages))
+			__set_bit(i, p->initial_in_use);
+}
+
+static int run_pass(struct xma_pass *p, struct xma_bitmaps *m)
+{
 	u64 start = ktime_get_ns();
 	unsigned int i, nr_mms, skipped;
 	struct xma_mm_ref *mms;
 	int ret;
 
-	ret = pass_init(p);
+	xma_plant_next_pass();
+	ret = pass_init(p, m);
 	if (ret)
 		return ret;
 	mms = collect_mms(&nr_mms, &skipped);
@@ -490,10 +617,13 @@ static int run_pass(struct xma_pass *p)
 		return -ENOMEM;
 	p->mms_skipped = skipped;
 
-	kernel.pass = p;
-	walk_tree(&kernel, &xma_kernel_tree_ops, xma_kernel.init_mm->pgd,
-		  PTRS_PER_PGD);
-	p->kernel_tables = kernel.tables;
+	ret = walk_kernel_tree(p);
+	if (ret) {
+		for (i = 0; i < nr_mms; i++)
+			mmput(mms[i].mm);
+		kvfree(mms);
+		return ret;
+	}
 	audit_kernel_extras(p);
 	for (i = 0; i < nr_mms; i++)
 		audit_user_mm(p, mms[i].mm, &mms[i].owner);
@@ -507,6 +637,7 @@ static int run_pass(struct xma_pass *p)
 #endif
 	xma_check_initial_pt(p);
 	xma_check_ro_leaks(p);
+	note_initial_in_use(p);
 	p->duration_ns = ktime_get_ns() - start;
 	return 0;
 }
@@ -538,21 +669,17 @@ static void confirm(struct xma_pass *keep, const struct xma_pass *p)
  */
 static int keep_result(struct xma_result *res, const struct xma_pass *p)
 {
-	const struct xma_initial_pt *ipt = &p->initial_pt;
-	unsigned long i;
-
 	res->pass = *p;
 	res->pass.pt_pages = NULL;
 	res->pass.ro_linear = NULL;
 	res->pass.ro_known = NULL;
 	res->pass.findings = NULL;
-	res->initial_in_use = bitmap_zalloc(ipt->frames, GFP_KERNEL);
+	res->pass.initial_in_use = NULL;
+	res->initial_in_use = bitmap_zalloc(p->initial_pt.frames, GFP_KERNEL);
 	if (!res->initial_in_use)
 		return -ENOMEM;
-	for (i = 0; i < ipt->frames; i++)
-		if (ipt->first_pfn + i < p->nr_pfns &&
-		    test_bit(ipt->first_pfn + i, p->pt_pages))
-			__set_bit(i, res->initial_in_use);
+	bitmap_copy(res->initial_in_use, p->initial_in_use,
+		    p->initial_pt.frames);
 	if (!p->nr_findings)
 		return 0;
 	res->pass.findings = kvmalloc_array(p->nr_findings,
@@ -564,22 +691,39 @@ static int keep_result(struct xma_result *res, const struct xma_pass *p)
 	return 0;
 }
 
+/*
+ * The first pass, on findings lists that hold all it finds (a pass that
+ * overflows the first, small lists runs again on full-size ones).
+ */
+static int first_pass(struct xma_slot *slot)
+{
+	struct xma_pass *p = &slot->pass[0];
+	int ret;
+
+	ret = run_pass(p, &slot->maps);
+	if (ret || !p->lost_findings || p->max_findings == XMA_MAX_FINDINGS)
+		return ret;
+	ret = grow_findings(slot);
+	return ret ? ret : run_pass(p, &slot->maps);
+}
+
 static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
 {
 	struct xma_pass *p = &slot->pass[0], *next = &slot->pass[1];
 	unsigned int i, seen;
 	int ret;
 
-	ret = run_pass(p);
+	ret = first_pass(slot);
 	if (ret)
 		return ret;
 	res->passes = 1;
 	seen = p->nr_findings;
 
+	/* Findings, and tables in flight, must be there in every pass. */
 	while (p->nr_findings && res->passes < XMA_PASSES) {
 		synchronize_rcu();
 		msleep(XMA_PASS_GAP_MS);
-		ret = run_pass(next);
+		ret = run_pass(next, &slot->maps);
 		if (ret)
 			return ret;
 		res->passes++;
@@ -589,8 +733,13 @@ static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
 	}
 
 	res->unconfirmed = seen - res->passes * p->nr_findings;
-	for (i = 0; i < p->nr_findings; i++)
-		res->violations[p->findings[i].kind]++;
+	for (i = 0; i < p->nr_findings; i++) {
+		if (p->findings[i].kind == XMA_UNPLACED_PT)
+			res->unplaced++;
+		else
+			res->violations[p->findings[i].kind]++;
+	}
+	res->ram_pfns = slot->maps.nr_pfns;
 	return keep_result(res, p);
 }
 
@@ -608,6 +757,7 @@ int xma_audit(struct xma_result *res)
 		return -EINTR;
 	ret = audit_in_slot(res, slot);
 	put_slot(slot);
+	res->memory_bytes = slots_bytes();
 	res->duration_ns = ktime_get_ns() - start;
 	if (ret)
 		xma_result_free(res);

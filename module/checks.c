@@ -11,6 +11,8 @@
  *    reason to be read-only.
  * 4. Xen's initial pagetable (start_info pt_base, nr_pt_frames): each frame
  *    is either still a pagetable page or writable again.
+ * 5. unplaced (not a violation, reported): a pinned pagetable page that no
+ *    walk found in any pass of an audit: in flight all along, or leaked.
  *
  * A table that a concurrent munmap unlinks and releases looks wrong for a
  * moment; such a finding is dropped when its link is gone (xma_walk).
@@ -77,6 +79,8 @@ static void note_table(struct xma_walk *w, enum xma_level level,
 	t->tables++;
 	if (pfn < p->nr_pfns)
 		__set_bit(pfn, p->pt_pages);
+	else
+		p->pt_uncovered++;
 	if (!pfn_valid(pfn) || t->mark_only)
 		return;
 
@@ -180,8 +184,11 @@ static bool in_initial_pt(const struct xma_pass *p, unsigned long pfn)
 
 static const char *ro_leak_reason(unsigned long pfn)
 {
-	struct page *page = pfn_to_page(pfn);
+	struct page *page;
 
+	if (!pfn_valid(pfn))
+		return "read-only, no struct page";
+	page = pfn_to_page(pfn);
 	if (xma_in_initial_p2m(pfn))
 		return "read-only, no pagetable page: in the p2m frame range";
 	if (PageReserved(page))
@@ -199,13 +206,18 @@ static const char *ro_leak_reason(unsigned long pfn)
  * pagetable allocation and page faults do not wait for the mmap lock the
  * walk holds, and a busy system recycles the same page into new tables
  * again and again, so it can be "in flight" at every pass.  The kernel's
- * own bookkeeping says it is a pinned table: read-only is right for it.
+ * own bookkeeping says it is a pinned table: read-only is right for it,
+ * and it is no violation.  It is reported (unplaced_pt) when it is in
+ * flight in every pass of an audit: on a system at rest, a leaked table.
  * (Without a pagetable page type, PG_pinned alone says so: see compat.h.)
  */
 static bool pinned_table_in_flight(unsigned long pfn)
 {
-	struct page *page = pfn_to_page(pfn);
+	struct page *page;
 
+	if (!pfn_valid(pfn))
+		return false;
+	page = pfn_to_page(pfn);
 	return PagePinned(page) &&
 	       (xma_page_table(page) || !XMA_HAS_PAGE_TABLE_TYPE);
 }
@@ -221,7 +233,10 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		    in_initial_pt(p, pfn))
 			continue;
 		if (pinned_table_in_flight(pfn)) {
+			/* Right now; in every pass, it is reported. */
 			p->pt_in_flight++;
+			add_finding(p, XMA_UNPLACED_PT, XMA_LVL_NONE, pfn, NULL,
+				    "pinned pagetable page in no walked tree");
 			continue;
 		}
 		/* Still read-only now, not just while being unpinned? */

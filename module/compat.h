@@ -168,13 +168,53 @@ static inline s64 sign_extend64(u64 value, int index)
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 18, 0)
 #define XMA_HAS_PAGE_TABLE_TYPE	1
 #define xma_page_table(page)	PageTable(page)
+/* The negative control's leaked table (plant.c), nothing else. */
+#define xma_set_page_table(page)	__SetPageTable(page)
+#define xma_clear_page_table(page)	__ClearPageTable(page)
 #else
 #define XMA_HAS_PAGE_TABLE_TYPE	0
 static inline bool xma_page_table(struct page *page)
 {
 	return false;
 }
+
+#define xma_set_page_table(page)	do { } while (0)
+#define xma_clear_page_table(page)	do { } while (0)
 #endif
+
+/*
+ * A pagetable entry read in one piece.  On x86_32 PAE an entry is 64 bits
+ * and a CPU reads it in two halves: re-read until the low half, the one
+ * with the present bit, did not change around the high half (as
+ * ptep_get_lockless() does).
+ */
+static inline u64 xma_read_u64(const void *p)
+{
+#ifdef CONFIG_X86_PAE
+	const u32 *half = p;
+	u32 lo, hi;
+
+	do {
+		lo = READ_ONCE(half[0]);
+		smp_rmb();
+		hi = READ_ONCE(half[1]);
+		smp_rmb();
+	} while (lo != READ_ONCE(half[0]));
+	return (u64)hi << 32 | lo;
+#else
+	return READ_ONCE(*(const u64 *)p);
+#endif
+}
+
+/* *@ptr, a pagetable entry of any level, read by xma_read_u64(). */
+#define xma_read_entry(ptr) ({						\
+	typeof(*(ptr)) __entry;						\
+	u64 __val = xma_read_u64(ptr);					\
+									\
+	BUILD_BUG_ON(sizeof(__entry) != sizeof(__val));		\
+	memcpy(&__entry, &__val, sizeof(__entry));			\
+	__entry;							\
+})
 
 /* mm and task references, mmap lock */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)

@@ -122,6 +122,14 @@ static void find_kernel_extras(void)
 	xma_kernel.pgd_lock = (void *)lookup_extra("pgd_lock");
 	if (!xma_kernel.pgd_list || !xma_kernel.pgd_lock)
 		note_missing("pgd_list", "no symbol pgd_list or pgd_lock");
+	/* Without them: bitmaps for the p2m's size, no hot-remove held off. */
+	xma_kernel.max_pfn = (void *)lookup_extra("max_pfn");
+	if (!xma_kernel.max_pfn)
+		pr_warn("xen_mmu_audit: no max_pfn: bitmaps sized by the p2m\n");
+	xma_kernel.get_online_mems = (void *)lookup_extra("get_online_mems");
+	xma_kernel.put_online_mems = (void *)lookup_extra("put_online_mems");
+	if (!xma_kernel.get_online_mems || !xma_kernel.put_online_mems)
+		xma_kernel.get_online_mems = xma_kernel.put_online_mems = NULL;
 	xma_kernel.image_ro_start = (void *)lookup_extra("_text");
 	xma_kernel.image_ro_end = (void *)lookup_extra("__end_rodata");
 	if (!xma_kernel.image_ro_start || !xma_kernel.image_ro_end)
@@ -129,6 +137,10 @@ static void find_kernel_extras(void)
 			     "no symbol _text or __end_rodata");
 }
 
+/*
+ * Module parameters are set before init runs: a "plant=1" given at load
+ * is undone on every way out of a failed init (xma_plant_exit()).
+ */
 static int __init xma_init(void)
 {
 	int ret;
@@ -138,13 +150,14 @@ static int __init xma_init(void)
 		if (ret) {
 			pr_err("xen_mmu_audit: no kallsyms_lookup_name (needs %s): %d\n",
 			       XMA_LOOKUP_NEEDS, ret);
-			return ret;
+			goto out_plant;
 		}
 		xma_kernel.init_mm = (void *)lookup_symbol("init_mm");
 		find_kernel_extras();
 		if (!plausible_init_mm(xma_kernel.init_mm)) {
 			pr_err("xen_mmu_audit: cannot find init_mm (needs CONFIG_KALLSYMS_ALL)\n");
-			return -ENODEV;
+			ret = -ENODEV;
+			goto out_plant;
 		}
 	} else {
 		pr_info("xen_mmu_audit: not a Xen PV guest: nothing to audit\n");

@@ -1,19 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Negative control: "plant=1" (module parameter, off by default, writable
- * at run time) creates one finding of each kind a guest can safely make,
- * "plant=0" undoes them.  A test sees them detected, then gone.
+ * Negative controls, as the module parameter "plant" (off by default,
+ * writable at run time; each value replaces the one before, 0 undoes all):
  *
+ * plant=1: one finding of each kind a guest can safely make.
  *  - pin mismatch: PG_pinned is cleared on the pte page that maps a fresh
  *    vmalloc page.  The page stays pinned in Xen's eyes; for a pte page
  *    the flag only decides how the page is released, which cannot happen
  *    while planted (kernel pte pages are kept, and ours is restored first).
  *  - RO leak: a fresh page is made read-only in the linear map, the way
  *    make_lowmem_page_readonly() does it.
+ * plant=2: a read-only page like plant=1's that moves to another page at
+ *    every pass of an audit: a bug no two passes agree on, which only the
+ *    audit's "unconfirmed" count shows.
+ * plant=3: a leaked pagetable page: zeroed, read-only, pinned by Xen as an
+ *    L1 table, PG_pinned and of pagetable type, linked by no tree.
  *
  * Not planted: a writable pagetable page (Xen refuses to map a pinned
  * pagetable page writable, so the guest cannot create one) and a stranded
  * initial pagetable frame (that is history from boot, not a state to make).
+ *
+ * Nothing planted outlives the module: module exit undoes it and refuses
+ * any later "plant=" (a parameter write can come after exit() ran).
  */
 #include <linux/gfp.h>
 #include <linux/module.h>
@@ -23,14 +31,18 @@
 #include <linux/vmalloc.h>
 #include <asm/xen/hypercall.h>
 #include <xen/xen.h>
+#include <xen/interface/xen.h>
 #include "xen_mmu_audit.h"
 
 static DEFINE_MUTEX(plant_lock);
-/* An int, for param_get_int(): 0 or 1. */
+/* An int, for param_get_int(): 0..3. */
 static int planted;
+static bool plant_closed;		/* the module is going */
 static struct page *ro_page;
 static void *vm_page;
 static struct page *unpinned_pt;
+static struct page *moving_page;
+static struct page *leaked_pt;
 
 static int set_linear_ro(struct page *page, bool ro)
 {
@@ -45,66 +57,174 @@ static int set_linear_ro(struct page *page, bool ro)
 	return HYPERVISOR_update_va_mapping(va, pte, UVMF_INVLPG | UVMF_ALL);
 }
 
-static void unplant(void)
+/* Make @page writable again and free it, or leak it if Xen refuses. */
+static void release_ro_page(struct page *page)
+{
+	if (!page)
+		return;
+	if (set_linear_ro(page, false))
+		pr_err("xen_mmu_audit: cannot make a planted page writable again; leaking it\n");
+	else
+		__free_page(page);
+}
+
+/* A fresh page, read-only in the linear map. */
+static struct page *new_ro_page(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	if (page && set_linear_ro(page, true)) {
+		__free_page(page);
+		page = NULL;
+	}
+	return page;
+}
+
+static void unplant_fixed(void)
 {
 	SetPagePinned(unpinned_pt);
 	vfree(vm_page);
-	if (set_linear_ro(ro_page, false))
-		pr_err("xen_mmu_audit: cannot make the planted page writable again; leaking it\n");
-	else
-		__free_page(ro_page);
-	planted = 0;
+	release_ro_page(ro_page);
 }
 
-static int plant(void)
+static int plant_fixed(void)
 {
 	unsigned int level;
 	pte_t *ptep;
-	int ret = -ENOMEM;
 
-	if (!xen_pv_domain())
-		return -ENODEV;
-	ro_page = alloc_page(GFP_KERNEL);
 	vm_page = vmalloc(PAGE_SIZE);
-	if (!ro_page || !vm_page)
-		goto fail;
-
-	ret = -EINVAL;
+	if (!vm_page)
+		return -ENOMEM;
 	ptep = lookup_address((unsigned long)vm_page, &level);
-	if (!ptep || level != PG_LEVEL_4K)
-		goto fail;
+	if (!ptep || level != PG_LEVEL_4K) {
+		vfree(vm_page);
+		return -EINVAL;
+	}
 	unpinned_pt = virt_to_page(ptep);
 	if (!PagePinned(unpinned_pt)) {
 		pr_err("xen_mmu_audit: kernel pte page not pinned: no negative control\n");
-		goto fail;
+		vfree(vm_page);
+		return -EINVAL;
 	}
-	ret = set_linear_ro(ro_page, true);
-	if (ret)
-		goto fail;
+	ro_page = new_ro_page();
+	if (!ro_page) {
+		vfree(vm_page);
+		return -ENOMEM;
+	}
 	ClearPagePinned(unpinned_pt);
-	planted = 1;
 	return 0;
-fail:
-	vfree(vm_page);
-	if (ro_page)
-		__free_page(ro_page);
+}
+
+static int pin_table(struct page *page, bool pin)
+{
+	struct mmuext_op op = {
+		.cmd = pin ? MMUEXT_PIN_L1_TABLE : MMUEXT_UNPIN_TABLE,
+		.arg1.mfn = pfn_to_mfn(page_to_pfn(page)),
+	};
+
+	return HYPERVISOR_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+static void unplant_leak(void)
+{
+	xma_clear_page_table(leaked_pt);
+	ClearPagePinned(leaked_pt);
+	if (pin_table(leaked_pt, false)) {
+		pr_err("xen_mmu_audit: cannot unpin the planted table; leaking it\n");
+		return;
+	}
+	release_ro_page(leaked_pt);
+}
+
+static int plant_leak(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return -ENOMEM;
+	/* Xen pins no page that has a writable mapping. */
+	if (set_linear_ro(page, true)) {
+		__free_page(page);
+		return -EINVAL;
+	}
+	if (pin_table(page, true)) {
+		release_ro_page(page);
+		return -EINVAL;
+	}
+	SetPagePinned(page);
+	xma_set_page_table(page);
+	leaked_pt = page;
+	return 0;
+}
+
+static void unplant(void)
+{
+	if (planted == 1)
+		unplant_fixed();
+	if (planted == 2)
+		release_ro_page(moving_page);
+	if (planted == 3)
+		unplant_leak();
+	planted = 0;
+}
+
+static int plant(int what)
+{
+	int ret = 0;
+
+	if (!xen_pv_domain())
+		return -ENODEV;
+	if (what == 1)
+		ret = plant_fixed();
+	if (what == 2) {
+		moving_page = new_ro_page();
+		ret = moving_page ? 0 : -ENOMEM;
+	}
+	if (what == 3)
+		ret = plant_leak();
+	if (!ret)
+		planted = what;
 	return ret;
 }
 
-/* Strictly "0" or "1" (and a newline), as the audit file's commands. */
+/* A new pass starts: plant=2's page moves. */
+void xma_plant_next_pass(void)
+{
+	struct page *next;
+
+	mutex_lock(&plant_lock);
+	if (planted == 2) {
+		/* Allocated before the old page is freed: another page. */
+		next = new_ro_page();
+		if (next) {
+			release_ro_page(moving_page);
+			moving_page = next;
+		}
+	}
+	mutex_unlock(&plant_lock);
+}
+
+/* Strictly "0" to "3" (and a newline), as the settings' values. */
 static int plant_set(const char *val, const struct kernel_param *kp)
 {
-	bool want;
-	int ret = 0;
+	int want, ret = 0;
 
-	if (!sysfs_streq(val, "0") && !sysfs_streq(val, "1"))
+	for (want = 0; want <= 3; want++) {
+		char v[2] = { '0' + want, '\0' };
+
+		if (sysfs_streq(val, v))
+			break;
+	}
+	if (want > 3)
 		return -EINVAL;
-	want = sysfs_streq(val, "1");
 	mutex_lock(&plant_lock);
-	if (want && !planted)
-		ret = plant();
-	else if (!want && planted)
+	if (plant_closed) {
+		ret = -ENODEV;
+	} else if (want != planted) {
 		unplant();
+		if (want)
+			ret = plant(want);
+	}
 	mutex_unlock(&plant_lock);
 	return ret;
 }
@@ -115,12 +235,12 @@ static const struct kernel_param_ops plant_ops = {
 	.get = param_get_int,
 };
 module_param_cb(plant, &plant_ops, &planted, 0600);
-MODULE_PARM_DESC(plant, "Plant one pin mismatch and one RO leak (negative control)");
+MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table");
 
 void xma_plant_exit(void)
 {
 	mutex_lock(&plant_lock);
-	if (planted)
-		unplant();
+	unplant();
+	plant_closed = true;
 	mutex_unlock(&plant_lock);
 }

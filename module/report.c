@@ -1,11 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The report: /sys/kernel/debug/xen_mmu_audit.  Every open for reading runs
- * a fresh audit; reads print it (format in README, version first).  Writes
- * take one command: "limit=N" (findings listed, 0..XMA_MAX_FINDINGS, in
- * decimal as written) or "verbose=0|1"
- * (1 also lists Xen's initial pagetable frames).  Anything else is refused
- * with -EINVAL and changes nothing.
+ * The report: /sys/kernel/debug/xen_mmu_audit, read-only (0400, so that
+ * debugfs serves it under lockdown too).  Every open for reading runs a
+ * fresh audit; reads print it (format in README, version first).
+ *
+ * The settings: "limit" (findings listed, 0..XMA_MAX_FINDINGS, in decimal
+ * as written) and "verbose" (0 or 1; 1 also lists Xen's initial pagetable
+ * frames), as module parameters, and as the commands "limit=N" and
+ * "verbose=0|1" written to /sys/kernel/debug/xen_mmu_audit_control (one
+ * per write; which debugfs refuses under lockdown).  Anything else is
+ * refused with -EINVAL and changes nothing.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -23,7 +27,7 @@
 
 #define XMA_CMD_MAX	32
 
-static struct dentry *xma_file;
+static struct dentry *xma_file, *xma_control;
 static DEFINE_MUTEX(xma_settings_lock);
 static unsigned int xma_limit = 100;
 static bool xma_verbose;
@@ -43,6 +47,7 @@ static const char * const kind_names[] = {
 	[XMA_PIN_MISMATCH] = "pin_mismatch",
 	[XMA_RO_LEAK] = "ro_leak",
 	[XMA_INITIAL_PT] = "initial_pt",
+	[XMA_UNPLACED_PT] = "unplaced_pt",
 };
 
 const char *xma_level_name(enum xma_level level)
@@ -54,6 +59,123 @@ const char *xma_kind_name(enum xma_kind kind)
 {
 	return kind_names[kind];
 }
+
+/*
+ * A decimal number as README writes one: digits only, no sign, no
+ * leading zero (but "0" itself), at most @max (which must stay well
+ * below ULONG_MAX / 10: v cannot wrap then); 0 and *@val, or -EINVAL.
+ */
+static int parse_decimal(const char *s, unsigned int max, unsigned int *val)
+{
+	unsigned long v = 0;
+	const char *p;
+
+	if (!*s || (s[0] == '0' && s[1]))
+		return -EINVAL;
+	for (p = s; *p; p++) {
+		if (*p < '0' || *p > '9')
+			return -EINVAL;
+		v = v * 10 + (*p - '0');
+		if (v > max)
+			return -EINVAL;
+	}
+	*val = v;
+	return 0;
+}
+
+static int parse_bool01(const char *s, bool *val)
+{
+	if (strcmp(s, "0") && strcmp(s, "1"))
+		return -EINVAL;
+	*val = s[0] == '1';
+	return 0;
+}
+
+/*
+ * Parse one command, exactly one of the documented forms "limit=N"
+ * (0..XMA_MAX_FINDINGS) and "verbose=0|1"; 0 and the new settings, or
+ * -EINVAL.
+ */
+static int parse_command(const char *cmd, unsigned int *limit, bool *verbose)
+{
+	if (!strncmp(cmd, "limit=", 6))
+		return parse_decimal(cmd + 6, XMA_MAX_FINDINGS, limit);
+	if (!strncmp(cmd, "verbose=", 8))
+		return parse_bool01(cmd + 8, verbose);
+	return -EINVAL;
+}
+
+/*
+ * @len bytes of @buf, one optional newline at the end and no NUL, as a
+ * string in @out (XMA_CMD_MAX + 1 bytes); 0 or -EINVAL.
+ */
+static int command_string(const char *buf, size_t len, char *out)
+{
+	if (len == 0 || len > XMA_CMD_MAX)
+		return -EINVAL;
+	memcpy(out, buf, len);
+	if (out[len - 1] == '\n')
+		len--;
+	if (memchr(out, '\0', len))
+		return -EINVAL;
+	out[len] = '\0';
+	return 0;
+}
+
+/* Apply "limit=N" or "verbose=0|1", all or nothing. */
+static int apply_command(const char *cmd)
+{
+	unsigned int limit;
+	bool verbose;
+	int ret;
+
+	mutex_lock(&xma_settings_lock);
+	limit = xma_limit;
+	verbose = xma_verbose;
+	ret = parse_command(cmd, &limit, &verbose);
+	if (!ret) {
+		xma_limit = limit;
+		xma_verbose = verbose;
+	}
+	mutex_unlock(&xma_settings_lock);
+	return ret;
+}
+
+/*
+ * The module parameters: sysfs hands over a C string (what follows a NUL
+ * is not seen), and the same rules apply to it as to a command.
+ */
+static int param_set_setting(const char *val, const struct kernel_param *kp)
+{
+	char cmd[XMA_CMD_MAX + 1];
+	int n;
+
+	n = snprintf(cmd, sizeof(cmd), "%s=%s",
+		     kp->arg == &xma_limit ? "limit" : "verbose", val);
+	if (n >= sizeof(cmd))
+		return -EINVAL;
+	return command_string(cmd, n, cmd) ?: apply_command(cmd);
+}
+
+static int param_get_setting(char *buf, const struct kernel_param *kp)
+{
+	unsigned int v;
+
+	mutex_lock(&xma_settings_lock);
+	v = kp->arg == &xma_limit ? xma_limit : xma_verbose;
+	mutex_unlock(&xma_settings_lock);
+	return scnprintf(buf, PAGE_SIZE, "%u\n", v);
+}
+
+static const struct kernel_param_ops setting_ops = {
+	.set = param_set_setting,
+	.get = param_get_setting,
+};
+module_param_cb(limit, &setting_ops, &xma_limit, 0644);
+MODULE_PARM_DESC(limit, "findings the report lists, 0..4096 (default 100)");
+module_param_cb(verbose, &setting_ops, &xma_verbose, 0644);
+MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames");
+
 
 struct xma_open {
 	struct xma_result res;
@@ -123,6 +245,11 @@ static int xma_show(struct seq_file *m, void *v)
 	seq_printf(m, "unconfirmed: %u\n", r->unconfirmed);
 	seq_printf(m, "raced: %u\n", p->raced);
 	seq_printf(m, "pt_in_flight: %u\n", p->pt_in_flight);
+	seq_printf(m, "unplaced_pt: %u\n", r->unplaced);
+	seq_printf(m, "pt_uncovered: %u\n", p->pt_uncovered);
+	seq_printf(m, "ram_pfns: %lu\n", r->ram_pfns);
+	seq_printf(m, "p2m_pfns: %lu\n", (unsigned long)xma_p2m_size());
+	seq_printf(m, "memory_bytes: %lu\n", r->memory_bytes);
 	seq_printf(m, "findings_lost: %u\n", p->lost_findings);
 	seq_printf(m, "audit_ns: %llu\n", r->duration_ns);
 	seq_printf(m, "pass_ns: %llu\n", p->duration_ns);
@@ -196,80 +323,24 @@ static int xma_release(struct inode *inode, struct file *file)
 	return single_release(inode, file);
 }
 
-/*
- * A decimal number as README writes one: digits only, no sign, no
- * leading zero (but "0" itself), at most @max (which must stay well
- * below ULONG_MAX / 10: v cannot wrap then); 0 and *@val, or -EINVAL.
- */
-static int parse_decimal(const char *s, unsigned int max, unsigned int *val)
+/* The control file: one command per write(). */
+static ssize_t xma_control_write(struct file *file, const char __user *ubuf,
+				 size_t len, loff_t *ppos)
 {
-	unsigned long v = 0;
-	const char *p;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -EINVAL;
-	for (p = s; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return -EINVAL;
-		v = v * 10 + (*p - '0');
-		if (v > max)
-			return -EINVAL;
-	}
-	*val = v;
-	return 0;
-}
-
-/*
- * Parse one command, exactly one of the documented forms "limit=N"
- * (0..XMA_MAX_FINDINGS) and "verbose=0|1"; 0 and the new settings, or
- * -EINVAL.
- */
-static int parse_command(const char *cmd, unsigned int *limit, bool *verbose)
-{
-	if (!strncmp(cmd, "limit=", 6))
-		return parse_decimal(cmd + 6, XMA_MAX_FINDINGS, limit);
-	if (!strcmp(cmd, "verbose=0") || !strcmp(cmd, "verbose=1")) {
-		*verbose = cmd[8] == '1';
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static ssize_t xma_write(struct file *file, const char __user *ubuf,
-			 size_t len, loff_t *ppos)
-{
-	char cmd[XMA_CMD_MAX + 1];
-	unsigned int limit;
-	size_t n = len;
-	bool verbose;
+	char buf[XMA_CMD_MAX], cmd[XMA_CMD_MAX + 1];
 	int ret;
 
 	if (len == 0 || len > XMA_CMD_MAX)
 		return -EINVAL;
-	if (copy_from_user(cmd, ubuf, len))
+	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
-	/* One optional newline at the end (all of len is consumed); no NUL. */
-	if (cmd[n - 1] == '\n')
-		n--;
-	if (memchr(cmd, '\0', n))
-		return -EINVAL;
-	cmd[n] = '\0';
-
-	mutex_lock(&xma_settings_lock);
-	limit = xma_limit;
-	verbose = xma_verbose;
-	ret = parse_command(cmd, &limit, &verbose);
-	if (!ret) {
-		xma_limit = limit;
-		xma_verbose = verbose;
-	}
-	mutex_unlock(&xma_settings_lock);
+	ret = command_string(buf, len, cmd) ?: apply_command(cmd);
 	return ret ? ret : len;
 }
 
 /*
  * Only a reader has a seq_file (xma_open()): seq_lseek() on a write-only
- * open would follow a NULL private_data.  A command has no position.
+ * open would follow a NULL private_data.
  */
 static loff_t xma_llseek(struct file *file, loff_t offset, int whence)
 {
@@ -283,22 +354,44 @@ static const struct file_operations xma_fops = {
 	.open = xma_open,
 	.read = seq_read,
 	.llseek = xma_llseek,
-	.write = xma_write,
 	.release = xma_release,
 };
 
+static const struct file_operations xma_control_fops = {
+	.owner = THIS_MODULE,
+	/* No position: lseek gives -ESPIPE. */
+	.open = nonseekable_open,
+	.write = xma_control_write,
+};
+
+/* Older kernels return NULL on failure, newer ones an error. */
+static int debugfs_error(struct dentry *d)
+{
+	if (!IS_ERR_OR_NULL(d))
+		return 0;
+	return d ? PTR_ERR(d) : -ENOMEM;
+}
+
 int xma_report_init(void)
 {
-	/* Root only; 0600 rather than 0400 because it takes commands. */
-	xma_file = debugfs_create_file("xen_mmu_audit", 0600, NULL, NULL,
+	int ret;
+
+	/* Root only.  Lockdown refuses debugfs files with write bits. */
+	xma_file = debugfs_create_file("xen_mmu_audit", 0400, NULL, NULL,
 				       &xma_fops);
-	/* Older kernels return NULL on failure, newer ones an error. */
-	if (IS_ERR_OR_NULL(xma_file))
-		return xma_file ? PTR_ERR(xma_file) : -ENOMEM;
-	return 0;
+	ret = debugfs_error(xma_file);
+	if (ret)
+		return ret;
+	xma_control = debugfs_create_file("xen_mmu_audit_control", 0200, NULL,
+					  NULL, &xma_control_fops);
+	ret = debugfs_error(xma_control);
+	if (ret)
+		debugfs_remove(xma_file);
+	return ret;
 }
 
 void xma_report_exit(void)
 {
+	debugfs_remove(xma_control);
 	debugfs_remove(xma_file);
 }

@@ -29,7 +29,7 @@ bool xma_walk_link_intact(struct xma_walk *w)
 		return true;
 	/* Read the link after the table's state (see checks.c). */
 	smp_rmb();
-	return READ_ONCE(*(u64 *)w->link) == w->link_val;
+	return xma_read_u64(w->link) == w->link_val;
 }
 
 /*
@@ -76,7 +76,7 @@ static void walk_pte(struct xma_walk *w, unsigned long pfn, unsigned long addr)
 	/* A pte page may be in highmem (x86_32 CONFIG_HIGHPTE). */
 	ptep = xma_map_table(pfn_to_page(pfn));
 	for (i = 0; i < PTRS_PER_PTE; i++, addr += PAGE_SIZE) {
-		pte_t pte = READ_ONCE(ptep[i]);
+		pte_t pte = xma_read_entry(&ptep[i]);
 
 		if (pte_present(pte))
 			w->ops->leaf(w, addr, pte_pfn(pte), PAGE_SIZE,
@@ -90,7 +90,7 @@ static void walk_pmd(struct xma_walk *w, pmd_t *pmdp, unsigned long addr)
 	unsigned int i;
 
 	for (i = 0; i < PTRS_PER_PMD; i++, addr += PMD_SIZE) {
-		pmd_t pmd = READ_ONCE(pmdp[i]);
+		pmd_t pmd = xma_read_entry(&pmdp[i]);
 
 		if (pmd_none(pmd) || !pmd_present(pmd) || in_xen_hole(addr))
 			continue;
@@ -102,8 +102,15 @@ static void walk_pmd(struct xma_walk *w, pmd_t *pmdp, unsigned long addr)
 		}
 		visit_table(w, XMA_LVL_PTE, pmd_pfn(pmd), &pmdp[i],
 			    native_pmd_val(pmd));
-		if (w->ops->leaf)
-			walk_pte(w, pmd_pfn(pmd), addr);
+		if (!w->ops->leaf)
+			continue;
+		walk_pte(w, pmd_pfn(pmd), addr);
+		/*
+		 * The kernel tree sleeps here: one pgd entry maps a big
+		 * guest's whole linear map in 4K pages.
+		 */
+		if (!w->atomic && !w->irqs_off)
+			cond_resched();
 	}
 }
 
@@ -116,7 +123,7 @@ static void walk_pud(struct xma_walk *w, pud_t *pudp, unsigned long addr)
 	unsigned int i;
 
 	for (i = 0; i < PTRS_PER_PUD; i++, addr += PUD_SIZE) {
-		pud_t pud = READ_ONCE(pudp[i]);
+		pud_t pud = xma_read_entry(&pudp[i]);
 
 		if (pud_none(pud) || !pud_present(pud) || in_xen_hole(addr))
 			continue;
@@ -139,7 +146,7 @@ static void walk_p4d(struct xma_walk *w, p4d_t *p4dp, unsigned long addr)
 	unsigned int i;
 
 	for (i = 0; i < PTRS_PER_P4D; i++, addr += P4D_SIZE) {
-		p4d_t p4d = READ_ONCE(p4dp[i]);
+		p4d_t p4d = xma_read_entry(&p4dp[i]);
 
 		if (p4d_none(p4d) || !p4d_present(p4d) || in_xen_hole(addr))
 			continue;
@@ -163,7 +170,7 @@ static void walk_pgd_entry(struct xma_walk *w, pgd_t *pgdp, unsigned long addr)
 		return;
 	}
 	/* 5 levels: the pgd entry links a p4d table. */
-	pgd = READ_ONCE(*pgdp);
+	pgd = xma_read_entry(pgdp);
 	visit_table(w, XMA_LVL_P4D, pgd_pfn(pgd), pgdp, native_pgd_val(pgd));
 	if (table_in_lowmem(pgd_pfn(pgd)))
 		walk_p4d(w, p4d_offset(pgdp, addr), addr);
@@ -201,7 +208,7 @@ void xma_walk_range(struct xma_walk *w, pgd_t *pgd, unsigned int first,
 	for (i = first; i < end; i++) {
 		pgd_t *pgdp = pgd + i;
 
-		if (in_xen_hole(pgd_index_va(i)) || pgd_none(READ_ONCE(*pgdp)))
+		if (in_xen_hole(pgd_index_va(i)) || pgd_none(xma_read_entry(pgdp)))
 			continue;
 		if (w->atomic) {
 			walk_pgd_entry(w, pgdp, pgd_index_va(i));
@@ -230,7 +237,7 @@ void xma_walk_kernel_pmds(struct xma_walk *w, pgd_t *pgd, unsigned int first)
 	if (SHARED_KERNEL_PMD)
 		return;
 	for (i = first; i < PTRS_PER_PGD; i++) {
-		pud_t pud = READ_ONCE(*(pud_t *)(pgd + i));
+		pud_t pud = xma_read_entry((pud_t *)(pgd + i));
 
 		if (!pud_none(pud) && pud_present(pud))
 			visit_table(w, XMA_LVL_PMD, pud_pfn(pud), pgd + i,

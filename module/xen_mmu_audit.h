@@ -32,6 +32,11 @@ enum xma_kind {
 	XMA_RO_LEAK,		/* read-only for no known reason */
 	XMA_INITIAL_PT,		/* Xen's initial pagetable frame left behind */
 	XMA_NR_KINDS,
+	/*
+	 * Not a violation: a pinned pagetable page that no walk found, in
+	 * every pass of an audit (a table in flight, or leaked).
+	 */
+	XMA_UNPLACED_PT = XMA_NR_KINDS,
 };
 
 struct xma_owner {
@@ -60,7 +65,7 @@ struct xma_initial_pt {
 
 /* One pass over all pagetables: what was seen and what is wrong. */
 struct xma_pass {
-	unsigned long nr_pfns;		/* pfns the bitmaps cover */
+	unsigned long nr_pfns;		/* pfns the bitmaps cover: max_pfn */
 	unsigned long *pt_pages;	/* page of a walked pagetable */
 	unsigned long *ro_linear;	/* linear-map pte present, read-only */
 	unsigned long *ro_known;	/* known reason to be read-only */
@@ -73,7 +78,9 @@ struct xma_pass {
 	unsigned int mms_unowned;	/* pinned trees no task owns */
 	unsigned int raced;		/* table unlinked while being judged */
 	unsigned int pt_in_flight;	/* pinned tables no walk found */
+	unsigned int pt_uncovered;	/* tables beyond nr_pfns */
 	struct xma_initial_pt initial_pt;
+	unsigned long *initial_in_use;	/* per initial pt frame: a table */
 
 	struct xma_finding *findings;
 	unsigned int nr_findings;
@@ -89,7 +96,10 @@ struct xma_result {
 	unsigned long *initial_in_use;	/* per initial pt frame: a table */
 	u64 violations[XMA_NR_KINDS];
 	unsigned int unconfirmed;	/* seen in one pass only */
+	unsigned int unplaced;		/* XMA_UNPLACED_PT in every pass */
 	unsigned int passes;
+	unsigned long ram_pfns;		/* pfns the audit covered */
+	unsigned long memory_bytes;	/* held by the module's audits */
 	u64 duration_ns;
 };
 
@@ -158,6 +168,10 @@ struct xma_kernel_tables {
 	spinlock_t *pgd_lock;
 	char *image_ro_start;		/* kernel text to rodata's end */
 	char *image_ro_end;
+	unsigned long *max_pfn;		/* RAM's end, raised by hotplug */
+	/* Memory hot-remove held off (memory hotplug kernels only) */
+	void (*get_online_mems)(void);
+	void (*put_online_mems)(void);
 	/* What should be there and was not found: not audited, reported. */
 	const char *missing[XMA_MAX_MISSING];
 	const char *missing_why[XMA_MAX_MISSING];
@@ -173,6 +187,7 @@ const char *xma_level_name(enum xma_level level);
 const char *xma_kind_name(enum xma_kind kind);
 
 /* plant.c: negative control */
+void xma_plant_next_pass(void);
 void xma_plant_exit(void);
 
 #endif /* XEN_MMU_AUDIT_H */

@@ -5,7 +5,11 @@
 #          TAP (default)
 #   audit  load the module, print /sys/kernel/debug/xen_mmu_audit
 #   plant  as test, with the module's planted findings on from load time
-#          and pgd_list taken as not found (forget=pgd_list)
+#          (plant=1, or xma.plant=N) and, with plant=1, pgd_list taken as
+#          not found (forget=pgd_list)
+#   lockdown  load the module, raise kernel lockdown to integrity, then
+#          check that the report stays readable, the settings work through
+#          the module parameters and the control file is refused
 #   panic  exit, so that the kernel panics (a negative control)
 #   hang   never power off (a negative control)
 #   boot   power off at once (for what the kernel printed while booting)
@@ -30,7 +34,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
-mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1
+mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1 plant=1
 storm_seconds=60
 # The bench's options, as positional parameters.
 set --
@@ -38,6 +42,7 @@ set --
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xma.mode=*) mode=${arg#xma.mode=} ;;
+	xma.plant=*) plant=${arg#xma.plant=} ;;
 	xma.domu=*) domu=${arg#xma.domu=} ;;
 	xma.domu_timeout=*) domu_timeout=${arg#xma.domu_timeout=} ;;
 	xma.domu_mem=*) domu_mem=${arg#xma.domu_mem=} ;;
@@ -85,12 +90,64 @@ run_kselftest() {
 	echo "XMA-TAP-END"
 }
 
+# One check of the lockdown mode: "ok" if the shell command $2 succeeds.
+lockdown_check() {
+	if sh -c "$2" >/dev/null 2>&1; then
+		echo "XMA-LOCKDOWN: ok - $1"
+	else
+		echo "XMA-LOCKDOWN: not ok - $1"
+	fi
+}
+
+# Lockdown is raised after the module loaded (a locked-down kernel loads
+# no unsigned module) and cannot be lowered: this mode ends the boot.  A
+# kernel debugfs file with write bits must be refused: the negative
+# control that lockdown is really on.
+check_lockdown() {
+	lk=/sys/kernel/security/lockdown
+	report=/sys/kernel/debug/xen_mmu_audit
+	control=/sys/kernel/debug/xen_mmu_audit_control
+	params=/sys/module/xen_mmu_audit/parameters
+	other=$(find /sys/kernel/debug -maxdepth 1 -type f -perm -600 \
+		! -name 'xen_mmu_audit*' | head -n 1)
+	mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	lockdown_check "control file takes a command before lockdown" \
+		"echo limit=5 > $control && grep -q '^limit: 5\$' $report"
+	lockdown_check "a debugfs file with write bits readable before lockdown" \
+		"[ -n '$other' ] && cat '$other'"
+	if ! echo integrity > "$lk"; then
+		echo "XMA-LOCKDOWN: not ok - cannot raise lockdown ($lk)"
+		return 1
+	fi
+	echo "XMA-LOCKDOWN: state: $(cat "$lk")"
+	lockdown_check "report readable under lockdown" \
+		"grep -q '^audited: yes\$' $report"
+	lockdown_check "limit set through its parameter under lockdown" \
+		"echo 7 > $params/limit && grep -q '^limit: 7\$' $report"
+	lockdown_check "verbose set through its parameter under lockdown" \
+		"echo 1 > $params/verbose && grep -q '^verbose: 1\$' $report"
+	lockdown_check "control file refused under lockdown" \
+		"! echo limit=3 > $control"
+	lockdown_check "$other refused under lockdown (lockdown is on)" \
+		"! cat '$other'"
+	lockdown_check "settings unchanged by the refused command" \
+		"grep -q '^limit: 7\$' $report"
+	echo "XMA-LOCKDOWN: done"
+}
+
 case "$mode" in
 test)
 	load_module && print_audit && run_kselftest
 	;;
 plant)
-	load_module plant=1 forget=pgd_list && run_kselftest
+	if [ "$plant" = 1 ]; then
+		load_module plant=1 forget=pgd_list && run_kselftest
+	else
+		load_module "plant=$plant" && run_kselftest
+	fi
+	;;
+lockdown)
+	load_module && check_lockdown
 	;;
 audit)
 	load_module && print_audit

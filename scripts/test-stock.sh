@@ -2,7 +2,9 @@
 # The stock-kernel leg of the test command: Debian 12's own kernel
 # (linux-image-amd64), what a user tries first, boots as a Xen PV dom0
 # under Debian's Xen $XMA_XEN with the module built against its headers
-# (stock-guest.sh), prints its audit and runs the kselftest.
+# (stock-guest.sh), prints its audit and runs the kselftest; a second boot
+# raises kernel lockdown after the module loaded and checks the module's
+# files under it (xma.mode=lockdown).
 #
 #   scripts/test-stock.sh
 #
@@ -34,4 +36,14 @@ if [ $rc -eq 0 ]; then
 	"$here/verdict.sh" --tolerate-findings "$logf" || rc=$?
 fi
 result "$what, Xen $XMA_XEN: dom0 boots, the module loads and audits, kselftest (findings tolerated)" $rc
-[ $rc -eq 0 ]
+all=$rc
+
+# Debian enables the lockdown LSM (Secure Boot raises it): the report
+# must stay readable and the settings must work under it.
+logf=$logs/stock-lockdown.log
+"$here/boot-guests.sh" --dom0 lockdown --timeout 600 "$out/guest" "$logf"
+rc=0
+"$here/verdict.sh" --lockdown-only "$logf" || rc=$?
+result "$what, Xen $XMA_XEN: under lockdown the report stays readable, the settings work through the module parameters" $rc
+[ $rc -eq 0 ] || all=$rc
+[ $all -eq 0 ]

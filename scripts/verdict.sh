@@ -1,8 +1,8 @@
 #!/bin/bash
 # Judge a guest's serial log.
 #
-#   verdict.sh [--audit-only | --storm-only] [--save-audit FILE]
-#              [--tolerate-findings] LOG
+#   verdict.sh [--audit-only | --storm-only | --lockdown-only]
+#              [--save-audit FILE] [--tolerate-findings] LOG
 #
 # Fails on: a timeout, a guest Oops/BUG/WARNING/panic/stall, a user-space
 # segfault (the storm's programs are correct: one means pages went wrong),
@@ -10,7 +10,8 @@
 # (unless --audit-only) a missing or incomplete TAP plan, any "not ok", any
 # SKIP, or a non-zero kselftest exit.  With --audit-only
 # it needs the printed audit instead of TAP, with --storm-only the storm's
-# clean exit (xma.mode=storm).  Prints the TAP summary (or the audit, or the
+# clean exit (xma.mode=storm), with --lockdown-only every check of
+# xma.mode=lockdown "ok" ($lockdown_checks of them) and its end.  Prints the TAP summary (or the audit, or the
 # storm's line) and where the full log is; exits 0 only on a pass.
 #
 # --tolerate-findings is for a kernel known to carry findings that a later
@@ -19,20 +20,23 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-audit_only=0 storm_only=0 save='' tolerate=0
+audit_only=0 storm_only=0 lockdown_only=0 save='' tolerate=0
+# guest-init.sh's check_lockdown: 2 before lockdown, 6 under it.
+lockdown_checks=8
 tolerated_re='^not ok [0-9]+ [a-z_.]*(idle_no_findings|storm_no_findings)$'
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--audit-only) audit_only=1; shift ;;
 	--storm-only) storm_only=1; shift ;;
+	--lockdown-only) lockdown_only=1; shift ;;
 	--tolerate-findings) tolerate=1; shift ;;
 	--save-audit) save=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only | --storm-only] [--save-audit FILE] [--tolerate-findings] LOG"
-[ $((audit_only + storm_only)) -le 1 ] || die "--audit-only and --storm-only exclude each other"
+[ $# -eq 1 ] || die "usage: verdict.sh [--audit-only | --storm-only | --lockdown-only] [--save-audit FILE] [--tolerate-findings] LOG"
+[ $((audit_only + storm_only + lockdown_only)) -le 1 ] || die "--audit-only, --storm-only and --lockdown-only exclude each other"
 logf=$1
 need_file "$logf"
 
@@ -77,6 +81,13 @@ if [ $storm_only -eq 1 ]; then
 		echo "$storm"
 		[ "$rc" = 0 ] || fail+=("storm exit status ${rc:-missing}")
 	fi
+elif [ $lockdown_only -eq 1 ]; then
+	checks=$(grep -E '^XMA-LOCKDOWN: ' "$clean" || true)
+	echo "$checks"
+	nok=$(echo "$checks" | grep -c '^XMA-LOCKDOWN: ok - ' || true)
+	grep -q '^XMA-LOCKDOWN: done$' "$clean" || fail+=("the lockdown checks did not run to their end")
+	! echo "$checks" | grep -q '^XMA-LOCKDOWN: not ok' || fail+=("a lockdown check failed")
+	[ "$nok" -eq "$lockdown_checks" ] || fail+=("$nok of $lockdown_checks lockdown checks ok")
 elif [ $audit_only -eq 1 ]; then
 	audit=$(block '^XMA-AUDIT-BEGIN' '^XMA-AUDIT-END')
 	if [ -z "$audit" ]; then
