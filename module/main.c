@@ -187,4 +187,6 @@ static void __exit xma_exit(void)
 module_init(xma_init);
 module_exit(xma_exit);
 MODULE_DESCRIPTION("Audit of pagetable-page protections in Xen PV guests");
+/* As module/dkms.conf's PACKAGE_VERSION (test-dkms.sh checks). */
+MODULE_VERSION("0.1");
 MODULE_LICENSE("GPL");

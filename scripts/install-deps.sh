@@ -11,6 +11,7 @@ pkgs=(
 	busybox-static qemu-system-x86 xen-hypervisor-4.17-amd64
 	linux-source-6.12 linux-headers-amd64 shellcheck sparse
 	gcc-multilib libc6-dev-i386
+	dkms openssl
 	"$@"
 )
 

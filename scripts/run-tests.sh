@@ -21,7 +21,10 @@
 #      installed) as dom0 under Xen 4.17 with the module built against
 #      linux-headers-amd64 (stock-guest.sh): the module must load and the
 #      audit must print (its findings are that kernel's before picture,
-#      saved); the kselftest's every_tree_found must pass there
+#      saved); the kselftest's every_tree_found must pass there; under
+#      lockdown the report stays readable; and Debian's dkms builds,
+#      signs and installs the module (module/dkms.conf) for every kernel
+#      with headers, into private trees (test-dkms.sh)
 #   5. Linux 2.6.37, the seeds' kernel (test-v2637.sh): the shared
 #      linux-2.6.37.tar.xz with the toolchain fixups of fixes/v2.6.37, or
 #      a user's own tree in XMA_V2637_SRC: the audit before and after
@@ -91,6 +94,8 @@ for k in $kernels; do
 		;;
 	stock)
 		legs "Debian's stock kernel" env XMA_XEN=4.17 "$here/test-stock.sh"
+		echo "== DKMS: module/dkms.conf with Debian's dkms, every kernel with headers"
+		legs "DKMS" "$here/test-dkms.sh"
 		;;
 	2.6.37)
 		legs "Linux 2.6.37" env XMA_BISECT="${XMA_2637_BISECT:-0}" "$here/test-v2637.sh"
