@@ -315,7 +315,7 @@ static void audit_kernel_extras(struct xma_pass *p)
  * pte page) while it looks at them.  The bitmaps have a bit per pfn that
  * can hold RAM now (max_pfn, not the p2m's virtual size, which memory
  * hotplug makes 512 GiB), and are shared by the passes of an audit, which
- * run one after the other.  Findings lists start small and grow to
+ * run one after the other; a slot gets them at its first audit.  Findings lists start small and grow to
  * XMA_MAX_FINDINGS when a pass overflows one.  XMA_SLOTS audits can run at
  * once; more wait for a free slot.  (One slot would make readers queue up
  * holding the file open, and an unload could wait forever for a moment
@@ -495,8 +495,12 @@ int xma_audit_init(void)
 	ret = xma_walker_init();
 	if (ret)
 		return ret;
+	/*
+	 * The first slot's bitmaps now; the others' when two audits first
+	 * run at once (pass_init(), before that audit walks anything).
+	 */
+	ret = maps_alloc(&xma_slots[0].maps, ram_pfns());
 	for (i = 0; i < XMA_SLOTS; i++) {
-		ret = maps_alloc(&xma_slots[i].maps, ram_pfns());
 		for (j = 0; !ret && j < ARRAY_SIZE(xma_slots[i].pass); j++)
 			ret = pass_alloc(&xma_slots[i].pass[j],
 					 XMA_FIRST_FINDINGS);

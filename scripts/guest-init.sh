@@ -201,6 +201,13 @@ hang)
 	;;
 esac
 if [ -n "$domu" ]; then
+	# A distribution kernel has the toolstack's drivers as modules.
+	if [ -f /kmods/order ]; then
+		while read -r m; do
+			insmod "/kmods/$m.ko" ||
+				echo "XMA-INIT: insmod /kmods/$m.ko failed"
+		done < /kmods/order
+	fi
 	if [ -x /domu/run-domu.sh ]; then
 		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus"
 	else

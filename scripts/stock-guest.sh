@@ -9,7 +9,8 @@
 #   stock-guest.sh SELFTEST_DIR OUT_DIR
 #
 # Writes OUT_DIR/{bzImage,xen_mmu_audit.ko,initramfs.cpio.gz,arch,version}
-# like build-guest.sh, so that boot-guests.sh boots it.  The image and the
+# like build-guest.sh, so that boot-guests.sh boots it; the initramfs also
+# has the kernel's own Xen toolstack drivers (/kmods), for a domU.  The image and the
 # headers are the same ABI (linux-image-amd64 and linux-headers-amd64 name
 # the same one); the script checks it.
 set -euo pipefail
@@ -59,4 +60,21 @@ cp "$out/module/xen_mmu_audit.ko" "$out/xen_mmu_audit.ko"
 rm -rf "$out/selftests"
 cp -r "$tests" "$out/selftests"
 "$here/make-initramfs.sh" "$out/initramfs.cpio.gz" "$out/xen_mmu_audit.ko" "$out/selftests" x86_64
+# The toolstack's drivers are modules in Debian's kernel: /kmods, loaded
+# in this order (each after what it depends on) before a domU is started.
+kmods=$(mktemp -d)
+trap 'rm -rf "$kmods"' EXIT
+mkdir "$kmods/kmods"
+for m in xen-evtchn xen-privcmd xenfs/xenfs xen-gntdev xen-gntalloc; do
+	ko=$base/unpacked/lib/modules/$abi/kernel/drivers/xen/$m.ko
+	need_file "$ko" "not in $image"
+	for dep in $(modinfo -F depends "$ko" | tr ',' ' '); do
+		grep -qx "$dep" "$kmods/kmods/order" 2>/dev/null ||
+			die "$m needs $dep, not loaded before it"
+	done
+	cp "$ko" "$kmods/kmods/"
+	basename "$m" >> "$kmods/kmods/order"
+done
+(cd "$kmods" && find kmods | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) |
+	gzip -n >> "$out/initramfs.cpio.gz"
 log "stock guest: $image $version in $out"

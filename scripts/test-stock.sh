@@ -38,6 +38,31 @@ fi
 result "$what, Xen $XMA_XEN: dom0 boots, the module loads and audits, kselftest (findings tolerated)" $rc
 all=$rc
 
+# Debian's kernel has XEN_BALLOON_MEMORY_HOTPLUG: its p2m is sized for
+# 512 GiB whatever the RAM.  The module must load and audit in a 192 MiB
+# PV domU of it (it used to want 192 MiB of bitmaps there, and insmod was
+# OOM-killed), holding no more than 256 KiB plus a byte per pfn of RAM
+# (the linear map alone takes 8 bytes per pfn of pagetables).
+logf=$logs/stock-domu192.log
+"$here/boot-guests.sh" --dom0 audit --domu audit --domu-mem 192 --domu-timeout 300 \
+	"$out/guest" "$logf"
+rc=0
+"$here/verdict.sh" --audit-only "${logf%.log}.dom0.log" >/dev/null || rc=$?
+domu_audit=$results/domu192-audit.txt
+rm -f "$domu_audit"
+"$here/verdict.sh" --audit-only --save-audit "$domu_audit" "${logf%.log}.domu.log" || rc=$?
+if [ $rc -eq 0 ]; then
+	bytes=$(sed -n 's/^memory_bytes: //p' "$domu_audit")
+	pfns=$(sed -n 's/^ram_pfns: //p' "$domu_audit")
+	echo "module memory in a 192 MiB domU: $bytes bytes for $pfns pfns of RAM (p2m: $(sed -n 's/^p2m_pfns: //p' "$domu_audit") pfns)"
+	if [ -z "$bytes" ] || [ -z "$pfns" ] || [ "$bytes" -gt $((262144 + pfns)) ]; then
+		echo "more than 256 KiB + $pfns bytes"
+		rc=1
+	fi
+fi
+result "$what, Xen $XMA_XEN: the module loads and audits in a 192 MiB PV domU of a kernel with the balloon's hotplug, memory by RAM" $rc
+[ $rc -eq 0 ] || all=$rc
+
 # Debian enables the lockdown LSM (Secure Boot raises it): the report
 # must stay readable and the settings must work under it.
 logf=$logs/stock-lockdown.log
