@@ -14,6 +14,8 @@
 #define XMA_FORMAT_VERSION	1
 /* Findings an audit keeps, and so the most "limit=N" may list. */
 #define XMA_MAX_FINDINGS	4096
+/* Of those, tables in flight (XMA_UNPLACED_PT) a pass keeps at most. */
+#define XMA_MAX_UNPLACED	32
 
 enum xma_level {
 	XMA_LVL_PGD,

@@ -6,10 +6,11 @@
 #
 # GUEST_DIR is a build-guest.sh output, BUILD_DIR the kernel build it was
 # made from.  The static checks first: a module with a sparse error must
-# not build, a new kernel warning must fail the comparison.  Three dom0
+# not build, a new kernel warning must fail the comparison.  Five dom0
 # boots: an init that exits (kernel panic), an init that never powers off
 # (timeout), and the module loaded with its planted findings (kselftest
-# reports "not ok").  Three boots with a PV domU, where dom0 must pass and
+# reports "not ok"): plant=1, plant=2 (a moving RO leak: unconfirmed at
+# rest) and plant=3 (a leaked table: unplaced_pt).  Three boots with a PV domU, where dom0 must pass and
 # the domU fail: a domU whose init exits (crashed), one that never powers
 # off (dom0's timeout), one whose kernel xl cannot load (xl create fails).
 # Before them, verdict.sh, split-guest-log.sh and p2m-conflict.sh are
@@ -249,6 +250,20 @@ expect_fail "kselftest with planted findings" "$logs/plant.log" "not ok"
 # The same boot loads the module with forget=pgd_list: a tree it should
 # walk and could not find must fail the kselftest, by name.
 expect_fail "kselftest with a tree not found" "$logs/plant.log" "not ok [0-9]* audit.every_tree_found"
+# plant=2: a read-only page that moves at every pass, so that no two
+# passes agree and the result stays clean: only the kselftest's rule on
+# unconfirmed findings at rest can catch it.  plant=3: a leaked table,
+# pinned and linked nowhere, which the audit reports as unplaced_pt.
+"$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant xma.plant=2" \
+	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/plant-moving.log"
+expect_fail "kselftest with a moving RO leak" "$logs/plant-moving.log" "not ok [0-9]* audit.idle_no_findings"
+expect_exit "kselftest with a moving RO leak, for that reason" 0 "unconfirmed findings in 3 audits in a row" \
+	grep -a -m1 "unconfirmed findings in" "$logs/plant-moving.log"
+"$here/boot-xen.sh" --timeout 600 --kernel-args "xma.mode=plant xma.plant=3" \
+	"$guest/bzImage" "$guest/initramfs.cpio.gz" "$logs/plant-leak.log"
+expect_fail "kselftest with a leaked table" "$logs/plant-leak.log" "not ok [0-9]* audit.idle_no_findings"
+expect_exit "kselftest with a leaked table, for that reason" 0 "kind=unplaced_pt" \
+	grep -a -m1 "finding: kind=unplaced_pt" "$logs/plant-leak.log"
 
 # Real boots with a domU: dom0 prints its audit and must pass; the domU
 # must fail, for the right reason, with xl's and Xen's logs shown.

@@ -51,6 +51,15 @@ int install_ldt(void)
 	return syscall(SYS_modify_ldt, 1, &d, sizeof(d)) ? -errno : 0;
 }
 
+/*
+ * A kernel without CONFIG_MODIFY_LDT_SYSCALL answers as to a syscall it
+ * does not have: the errno of syscall -1, which no kernel has.
+ */
+bool ldt_unsupported(int err)
+{
+	return syscall(-1) < 0 && err == -errno;
+}
+
 static void fork_and_wait(const char *exe, bool with_ldt)
 {
 	pid_t pid = fork();
@@ -142,27 +151,39 @@ static void worker(int kind, const char *exe)
 	_exit(0);
 }
 
+/*
+ * Fork the workers.  If a fork fails, the workers already started are
+ * stopped and reaped before the error is returned: none is orphaned, and
+ * every pid is 0 again.
+ */
 int storm_start(pid_t pids[STORM_WORKERS])
 {
 	char exe[4096];
 	ssize_t n;
-	int i;
+	int i, err;
 
+	for (i = 0; i < STORM_WORKERS; i++)
+		pids[i] = 0;
 	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)
-		return -errno;
+		return n < 0 ? -errno : -ENOENT;
 	exe[n] = '\0';
 	storm_over = false;
 	for (i = 0; i < STORM_WORKERS; i++) {
 		pids[i] = fork();
-		if (pids[i] < 0)
-			return -errno;
+		if (pids[i] < 0) {
+			err = -errno;
+			pids[i] = 0;
+			storm_stop(pids);
+			return err;
+		}
 		if (pids[i] == 0)
 			worker(i, exe);
 	}
 	return 0;
 }
 
+/* Stop and reap the workers started (pid > 0); their pids become 0. */
 int storm_stop(pid_t pids[STORM_WORKERS])
 {
 	int i, status, unclean = 0;
@@ -175,6 +196,7 @@ int storm_stop(pid_t pids[STORM_WORKERS])
 		if (waitpid(pids[i], &status, 0) != pids[i] ||
 		    !WIFEXITED(status) || WEXITSTATUS(status))
 			unclean++;
+		pids[i] = 0;
 	}
 	return unclean;
 }

@@ -16,11 +16,16 @@
 
 /* Give this process a one-entry LDT: 0 or -errno. */
 int install_ldt(void);
+/* Is -@err install_ldt()'s answer on a kernel without modify_ldt? */
+bool ldt_unsupported(int err);
 
 /* Set to stop the auditors. */
 extern atomic_bool storm_over;
 
-/* Fork the workers; one execs this program (see storm_exec_target). */
+/*
+ * Fork the workers; one execs this program (see storm_exec_target).  0, or
+ * -errno with none of them left running.
+ */
 int storm_start(pid_t pids[STORM_WORKERS]);
 /* Stop and reap them: how many did not exit cleanly. */
 int storm_stop(pid_t pids[STORM_WORKERS]);

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Heavy kselftest for xen_mmu_audit, for a debug kernel: a thousand audits
- * while the storm runs, ten thousand bad commands, and proof that audits
- * leave the kernel pagetables as they were.  Skips off Xen PV.
+ * while the storm runs, ten thousand bad commands, proof that audits
+ * leave the kernel pagetables as they were, and reads, commands and plants
+ * racing the module's unload (XMA_MODULE=<path of the .ko>; needs
+ * CONFIG_MODULE_UNLOAD).  Skips off Xen PV.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -55,37 +57,59 @@ TEST_F_TIMEOUT(audit, audits_under_storm, 3600)
 	EXPECT_EQ(0, bad);
 }
 
-/* A command that no parser rule accepts: has a byte none of them uses. */
-static size_t bad_command(char *buf, size_t max, unsigned int *seed)
+/*
+ * A command that no parser rule accepts: has a byte none of them uses.
+ * Without NULs for a module parameter (sysfs would stop at the first).
+ */
+static size_t bad_command(char *buf, size_t max, unsigned int *seed,
+			  bool nul)
 {
 	size_t len = 1 + rand_r(seed) % max, i;
 
 	for (i = 0; i < len; i++)
-		buf[i] = rand_r(seed) % 256;
+		buf[i] = nul ? rand_r(seed) % 256 : 1 + rand_r(seed) % 255;
 	buf[rand_r(seed) % len] = '#';
 	return len;
 }
 
+/*
+ * Random bad commands to the control file, random writes to the report
+ * (which takes none), random bad values to the parameters: all refused
+ * with EINVAL, and nothing changed.
+ */
 TEST_F(audit, bad_writes_change_nothing)
 {
-	int tries = env_int("XMA_STRESS_BAD_WRITES", 10000), i, rejected = 0;
-	unsigned int seed = 1;
+	static const char *const paths[] = {
+		CONTROL_FILE, AUDIT_FILE, LIMIT_PARAM, VERBOSE_PARAM,
+		PLANT_PARAM,
+	};
+	int tries = env_int("XMA_STRESS_BAD_WRITES", 10000), i;
+	struct settings now;
+	unsigned int seed = 1, p;
 	struct audit after;
 	char buf[64];
 	int fd;
 
-	fd = open(AUDIT_FILE, O_WRONLY);
-	ASSERT_GE(fd, 0);
-	for (i = 0; i < tries; i++) {
-		size_t len = bad_command(buf, sizeof(buf), &seed);
+	for (p = 0; p < ARRAY_SIZE(paths); p++) {
+		/* The parameters: fewer, they all go the same way. */
+		int n = p < 2 ? tries : tries / 10 + 1, rejected = 0;
 
-		if (write(fd, buf, len) < 0 && errno == EINVAL)
-			rejected++;
+		fd = open(paths[p], O_WRONLY);
+		ASSERT_GE(fd, 0) TH_LOG("%s: %s", paths[p], strerror(errno));
+		for (i = 0; i < n; i++) {
+			size_t len = bad_command(buf, sizeof(buf), &seed, p < 2);
+
+			if (write(fd, buf, len) < 0 && errno == EINVAL)
+				rejected++;
+		}
+		close(fd);
+		TH_LOG("%s: %d bad writes, %d rejected with EINVAL", paths[p],
+		       n, rejected);
+		EXPECT_EQ(n, rejected);
 	}
-	close(fd);
-	TH_LOG("bad writes: %d tried, %d rejected with EINVAL", tries, rejected);
-	EXPECT_EQ(tries, rejected);
 
+	ASSERT_EQ(0, settings_get(&now));
+	EXPECT_TRUE(settings_equal(&self->saved, &now));
 	ASSERT_EQ(0, audit_read(&after));
 	EXPECT_EQ(self->a.limit, after.limit);
 	EXPECT_EQ(self->a.verbose, after.verbose);
@@ -187,6 +211,8 @@ TEST_F(audit, audits_leave_pagetables_alone)
 	EXPECT_EQ(0, strcmp(dump[1], dump[2]))
 		log_first_difference(_metadata, dump[1], dump[2]);
 
+	/* The teardown unplants, after a failed ASSERT too. */
+	self->changes_settings = true;
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "1"));
 	i = kernel_pagetable(dump[3]);
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "0"));
@@ -197,30 +223,134 @@ TEST_F(audit, audits_leave_pagetables_alone)
 		free(dump[i]);
 }
 
-/* The readers' state, shared with the thread that unloads. */
-struct readers {
+/* The threads' state, shared with the thread that unloads. */
+struct racers {
 	atomic_bool done;
 	atomic_bool hold;	/* the unloader starves: open no more */
+	atomic_int reports;	/* read whole and well-formed */
+	atomic_int commands;	/* taken by the control file or a parameter */
+	atomic_int gone;	/* refused as the module came or went */
+	atomic_int bad;		/* anything else */
+	atomic_bool logged;
+	char first_bad[160];
 };
 
 /*
- * Reads the file again and again, with a short pause in between; opens
- * nothing while the unloader asks the readers to hold.
+ * What a file of a module that is going or gone may answer: ENOENT (the
+ * file is gone, or not there yet), ENXIO (debugfs: the module is going),
+ * ENODEV (sysfs: the attribute is going; a plant after the module's exit),
+ * EIO (debugfs: the file was removed while in use).
+ */
+static bool going(int err)
+{
+	return err == ENOENT || err == ENXIO || err == ENODEV || err == EIO;
+}
+
+static void racer_bad(struct racers *r, const char *what, int err)
+{
+	r->bad++;
+	if (!atomic_exchange(&r->logged, true))
+		snprintf(r->first_bad, sizeof(r->first_bad), "%s: %s", what,
+			 strerror(err));
+}
+
+/* An answer of a syscall racing the unload: counted where it belongs. */
+static void racer_result(struct racers *r, const char *what, int err)
+{
+	if (going(err))
+		r->gone++;
+	else
+		racer_bad(r, what, err);
+}
+
+/*
+ * Reads the report again and again, in 4 KiB reads or whole, with a short
+ * pause in between; opens nothing while the unloader asks to hold.  Each
+ * open gets a whole, well-formed report or an error of a module going.
  */
 static void *reader(void *arg)
 {
-	struct readers *r = arg;
-	char buf[4096];
+	struct racers *r = arg;
+	char *buf = malloc(AUDIT_MAX);
+	unsigned int n = 0;
+
+	while (buf && !r->done) {
+		bool held = r->hold;
+		int fd = held ? -1 : open(AUDIT_FILE, O_RDONLY);
+		size_t chunk = n++ % 2 ? 4096 : AUDIT_MAX;
+		ssize_t len = 0, got = 0;
+		const char *why = "";
+
+		if (fd < 0) {
+			if (!held)
+				racer_result(r, "open " AUDIT_FILE, errno);
+			usleep(1000);
+			continue;
+		}
+		while (len < AUDIT_MAX &&
+		       (got = read(fd, buf + len, chunk < AUDIT_MAX - len ?
+				   chunk : AUDIT_MAX - len)) > 0)
+			len += got;
+		if (got < 0)
+			racer_result(r, "read " AUDIT_FILE, errno);
+		else if (report_check(buf, len, &why))
+			racer_bad(r, why, EPROTO);
+		else
+			r->reports++;
+		close(fd);
+		usleep(1000);
+	}
+	free(buf);
+	return NULL;
+}
+
+/* Valid commands to the control file; holds like the readers. */
+static void *commander(void *arg)
+{
+	struct racers *r = arg;
 
 	while (!r->done) {
-		int fd = r->hold ? -1 : open(AUDIT_FILE, O_RDONLY);
+		bool held = r->hold;
+		int fd = held ? -1 : open(CONTROL_FILE, O_WRONLY);
 
-		if (fd >= 0) {
-			while (read(fd, buf, sizeof(buf)) > 0)
-				;
+		if (fd < 0) {
+			if (!held)
+				racer_result(r, "open " CONTROL_FILE, errno);
+		} else {
+			if (write(fd, "limit=100\n", 10) == 10)
+				r->commands++;
+			else
+				racer_result(r, "write " CONTROL_FILE, errno);
 			close(fd);
 		}
 		usleep(1000);
+	}
+	return NULL;
+}
+
+/*
+ * Valid values to the parameters, limit and plant (1, then 0): sysfs takes
+ * no module reference, so these never hold the unload off, and a plant
+ * may land after the module's exit ran.
+ */
+static void *param_writer(void *arg)
+{
+	static const char *const paths[] = {
+		LIMIT_PARAM, PLANT_PARAM, PLANT_PARAM,
+	};
+	static const char *const vals[] = { "100", "1", "0" };
+	struct racers *r = arg;
+	unsigned int i = 0;
+
+	while (!r->done) {
+		int ret = write_file(paths[i % 3], vals[i % 3]);
+
+		if (!ret)
+			r->commands++;
+		else
+			racer_result(r, paths[i % 3], -ret);
+		i++;
+		usleep(500);
 	}
 	return NULL;
 }
@@ -231,7 +361,7 @@ static void *reader(void *arg)
  * second of retries the readers are asked to hold (@held counts those
  * cycles); after 30 s it gives up.
  */
-static int unload(struct readers *r, int *held)
+static int unload(struct racers *r, int *held)
 {
 	time_t start = time(NULL);
 	int ret = 0;
@@ -255,28 +385,43 @@ static int unload(struct readers *r, int *held)
 	return ret;
 }
 
+#define RACE_READERS	2
+
 /*
  * Unload and load the module again and again while two threads read the
- * file: an open file pins the module, so unloading is retried (for 30 s at
- * most) until it goes through.  Ends with the module loaded, as it began.
+ * report, one writes commands to the control file and one writes the
+ * limit and plant parameters: an open file pins the module, so unloading
+ * is retried (for 30 s at most) until it goes through.  Every read gets a
+ * whole, well-formed report or an error of a module going (never a torn
+ * text, never a crash), every write is taken or gets such an error, and
+ * no plant outlives its module: afterwards the audit has the violations
+ * it had before.  Ends with the module loaded, as it began.
  */
 TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 {
 	int cycles = env_int("XMA_STRESS_CYCLES", 100), i, done_cycles = 0;
+	void *(*const fns[])(void *) = {
+		reader, reader, commander, param_writer,
+	};
 	const char *ko = getenv("XMA_MODULE");
-	struct readers r = { .done = false, .hold = false };
-	pthread_t t[2];
-	int held = 0;
+	struct racers r = { .done = false, .hold = false };
+	pthread_t t[ARRAY_SIZE(fns)];
+	int held = 0, started = 0;
+	struct audit after;
 	int fd, ret = 0;
 
 	if (!ko)
 		SKIP(return, "XMA_MODULE (the path of xen_mmu_audit.ko) not set");
 	fd = open(ko, O_RDONLY);
 	ASSERT_GE(fd, 0) TH_LOG("%s: %s", ko, strerror(errno));
-	for (i = 0; i < 2; i++)
-		ASSERT_EQ(0, pthread_create(&t[i], NULL, reader, &r));
-
-	for (i = 0; i < cycles; i++) {
+	/* The reload starts from the defaults: the teardown puts them back. */
+	self->changes_settings = true;
+	for (i = 0; i < (int)ARRAY_SIZE(fns); i++) {
+		if (pthread_create(&t[i], NULL, fns[i], &r))
+			break;
+		started++;
+	}
+	for (i = 0; started == ARRAY_SIZE(fns) && i < cycles; i++) {
 		ret = unload(&r, &held);
 		if (ret)
 			break;
@@ -287,12 +432,28 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 		done_cycles++;
 	}
 	r.done = true;
-	for (i = 0; i < 2; i++)
+	for (i = 0; i < started; i++)
 		pthread_join(t[i], NULL);
 	close(fd);
-	TH_LOG("unload/load cycles with 2 readers: %d of %d (readers held in %d)",
+	ASSERT_EQ(ARRAY_SIZE(fns), started);
+	TH_LOG("unload/load cycles: %d of %d (readers held in %d)",
 	       done_cycles, cycles, held);
+	TH_LOG("reports read %d, commands taken %d, refused by a module going %d",
+	       (int)r.reports, (int)r.commands, (int)r.gone);
 	EXPECT_EQ(cycles, done_cycles) TH_LOG("stopped: %s", strerror(-ret));
+	EXPECT_EQ(0, (int)r.bad) TH_LOG("first: %s", r.first_bad);
+	EXPECT_GT((int)r.reports, 0);
+	EXPECT_GT((int)r.commands, 0);
+
+	/* No plant survived an unload: no finding the module did not make. */
+	ASSERT_EQ(0, write_file(PLANT_PARAM, "0"));
+	ASSERT_EQ(0, audit_read(&after));
+	for (i = 0; i < NR_KINDS; i++) {
+		EXPECT_EQ(self->a.violations[i], after.violations[i])
+			TH_LOG("violations_%s after the cycles:\n%s", kinds[i],
+			       after.text + 1);
+	}
+	audit_free(&after);
 }
 
 int main(int argc, char **argv)
