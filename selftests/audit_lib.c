@@ -308,3 +308,12 @@ bool settings_equal(const struct settings *a, const struct settings *b)
 	return a->limit == b->limit && a->verbose == b->verbose &&
 	       a->plant == b->plant;
 }
+
+/*
+ * Whether @err (an errno) is what the kernel answers to a system call it
+ * was built without: the errno of syscall -1, which no kernel has.
+ */
+bool syscall_missing(int err)
+{
+	return syscall(-1) < 0 && err == errno;
+}

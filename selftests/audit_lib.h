@@ -61,6 +61,7 @@ int audit_read(struct audit *a);
 void audit_free(struct audit *a);
 int audit_here(struct audit *a, const char **why);
 int write_file(const char *path, const char *s);
+bool syscall_missing(int err);
 ssize_t write_once(const char *path, const void *buf, size_t len);
 ssize_t read_file(const char *path, char *buf, size_t size);
 int param_read(const char *path, long long *val);
