@@ -315,8 +315,9 @@ static void audit_kernel_extras(struct xma_pass *p)
  * pte page) while it looks at them.  The bitmaps have a bit per pfn that
  * can hold RAM now (max_pfn, not the p2m's virtual size, which memory
  * hotplug makes 512 GiB), and are shared by the passes of an audit, which
- * run one after the other; a slot gets them at its first audit.  Findings lists start small and grow to
- * XMA_MAX_FINDINGS when a pass overflows one.  XMA_SLOTS audits can run at
+ * run one after the other; a slot gets them at its first audit.  Findings
+ * lists start small and grow to XMA_MAX_FINDINGS when a pass overflows
+ * one.  XMA_SLOTS audits can run at
  * once; more wait for a free slot.  (One slot would make readers queue up
  * holding the file open, and an unload could wait forever for a moment
  * when no reader has it open.)

@@ -178,8 +178,13 @@ static inline bool xma_page_table(struct page *page)
 	return false;
 }
 
-#define xma_set_page_table(page)	do { } while (0)
-#define xma_clear_page_table(page)	do { } while (0)
+static inline void xma_set_page_table(struct page *page)
+{
+}
+
+static inline void xma_clear_page_table(struct page *page)
+{
+}
 #endif
 
 /*
@@ -196,8 +201,10 @@ static inline u64 xma_read_u64(const void *p)
 
 	do {
 		lo = READ_ONCE(half[0]);
+		/* The high half after the low one, */
 		smp_rmb();
 		hi = READ_ONCE(half[1]);
+		/* and the low one again after the high one. */
 		smp_rmb();
 	} while (lo != READ_ONCE(half[0]));
 	return (u64)hi << 32 | lo;
@@ -208,8 +215,9 @@ static inline u64 xma_read_u64(const void *p)
 
 /* *@ptr, a pagetable entry of any level, read by xma_read_u64(). */
 #define xma_read_entry(ptr) ({						\
-	typeof(*(ptr)) __entry;						\
-	u64 __val = xma_read_u64(ptr);					\
+	__auto_type __ptr = (ptr);					\
+	typeof(*__ptr) __entry;						\
+	u64 __val = xma_read_u64(__ptr);				\
 									\
 	BUILD_BUG_ON(sizeof(__entry) != sizeof(__val));		\
 	memcpy(&__entry, &__val, sizeof(__entry));			\

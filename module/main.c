@@ -128,8 +128,10 @@ static void find_kernel_extras(void)
 		pr_warn("xen_mmu_audit: no max_pfn: bitmaps sized by the p2m\n");
 	xma_kernel.get_online_mems = (void *)lookup_extra("get_online_mems");
 	xma_kernel.put_online_mems = (void *)lookup_extra("put_online_mems");
-	if (!xma_kernel.get_online_mems || !xma_kernel.put_online_mems)
-		xma_kernel.get_online_mems = xma_kernel.put_online_mems = NULL;
+	if (!xma_kernel.get_online_mems || !xma_kernel.put_online_mems) {
+		xma_kernel.get_online_mems = NULL;
+		xma_kernel.put_online_mems = NULL;
+	}
 	xma_kernel.image_ro_start = (void *)lookup_extra("_text");
 	xma_kernel.image_ro_end = (void *)lookup_extra("__end_rodata");
 	if (!xma_kernel.image_ro_start || !xma_kernel.image_ro_end)

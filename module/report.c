@@ -176,7 +176,6 @@ MODULE_PARM_DESC(limit, "findings the report lists, 0..4096 (default 100)");
 module_param_cb(verbose, &setting_ops, &xma_verbose, 0644);
 MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames");
 
-
 struct xma_open {
 	struct xma_result res;
 	unsigned int limit;
