@@ -80,11 +80,10 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 		for_each_process(p) {
 			for (t = p; t; t = xma_next_thread(p, t)) {
 				struct mm_struct *mm;
+				bool got = false;
 
 				if (t->flags & PF_KTHREAD)
 					break;
-				bool got = false;
-
 				task_lock(t);
 				mm = t->mm;
 				if (mm && n == cap) {
