@@ -30,7 +30,8 @@
 static struct dentry *xma_file, *xma_control;
 static DEFINE_MUTEX(xma_settings_lock);
 static unsigned int xma_limit = 100;
-static bool xma_verbose;
+/* An unsigned int (0 or 1), for param_get_uint(). */
+static unsigned int xma_verbose;
 
 static const char * const level_names[] = {
 	[XMA_LVL_PGD] = "pgd",
@@ -106,14 +107,14 @@ static int parse_command(const char *cmd, unsigned int *limit, bool *verbose)
 }
 
 /*
- * @len bytes of @buf, one optional newline at the end and no NUL, as a
- * string in @out (XMA_CMD_MAX + 1 bytes); 0 or -EINVAL.
+ * @len bytes of @buf (which may be @out), one optional newline at the end
+ * and no NUL, as a string in @out (XMA_CMD_MAX + 1 bytes); 0 or -EINVAL.
  */
 static int command_string(const char *buf, size_t len, char *out)
 {
 	if (len == 0 || len > XMA_CMD_MAX)
 		return -EINVAL;
-	memcpy(out, buf, len);
+	memmove(out, buf, len);
 	if (out[len - 1] == '\n')
 		len--;
 	if (memchr(out, '\0', len))
@@ -157,19 +158,10 @@ static int param_set_setting(const char *val, const struct kernel_param *kp)
 	return command_string(cmd, n, cmd) ?: apply_command(cmd);
 }
 
-static int param_get_setting(char *buf, const struct kernel_param *kp)
-{
-	unsigned int v;
-
-	mutex_lock(&xma_settings_lock);
-	v = kp->arg == &xma_limit ? xma_limit : xma_verbose;
-	mutex_unlock(&xma_settings_lock);
-	return scnprintf(buf, PAGE_SIZE, "%u\n", v);
-}
-
+/* The kernel's own getter: its newline is the kernel's business. */
 static const struct kernel_param_ops setting_ops = {
 	.set = param_set_setting,
-	.get = param_get_setting,
+	.get = param_get_uint,
 };
 module_param_cb(limit, &setting_ops, &xma_limit, 0644);
 MODULE_PARM_DESC(limit, "findings the report lists, 0..4096 (default 100)");
