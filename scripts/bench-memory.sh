@@ -49,8 +49,8 @@ row() {
 } | tee "$table"
 for guest in "$@"; do
 	need_file "$guest/bzImage" "a build-guest.sh or stock-guest.sh output"
-	name=$(cut -d' ' -f1 "$guest/version" 2>/dev/null || basename "$guest")
-	tag=$(basename "$guest")
+	tag=$(basename "$(dirname "$guest")")-$(basename "$guest")
+	name=$(cut -d' ' -f1 "$guest/version" 2>/dev/null || echo "$tag")
 	for domu_mem in 192 3072; do
 		logf=$logs/$tag-domu$domu_mem.log
 		"$here/boot-guests.sh" --dom0 audit --domu audit --domu-mem "$domu_mem" \
