@@ -523,22 +523,22 @@ void xma_audit_exit(void)
 	}
 }
 
-/* A pass lost findings: room for XMA_MAX_FINDINGS in both lists. */
-static int grow_findings(struct xma_slot *slot)
+/*
+ * A pass lost findings: room for XMA_MAX_FINDINGS in @p's list.  The new
+ * list first: if it cannot be had, @p keeps the one it has.
+ */
+static int grow_findings(struct xma_pass *p)
 {
-	unsigned int j;
-	int ret;
+	struct xma_finding *list;
 
-	for (j = 0; j < ARRAY_SIZE(slot->pass); j++) {
-		struct xma_pass *p = &slot->pass[j];
-
-		if (p->max_findings == XMA_MAX_FINDINGS)
-			continue;
-		pass_free(p);
-		ret = pass_alloc(p, XMA_MAX_FINDINGS);
-		if (ret)
-			return ret;
-	}
+	if (p->max_findings == XMA_MAX_FINDINGS)
+		return 0;
+	list = kvcalloc(XMA_MAX_FINDINGS, sizeof(*list), GFP_KERNEL);
+	if (!list)
+		return -ENOMEM;
+	kvfree(p->findings);
+	p->findings = list;
+	p->max_findings = XMA_MAX_FINDINGS;
 	return 0;
 }
 
@@ -652,17 +652,43 @@ static bool same_finding(const struct xma_finding *a,
 	return a->kind == b->kind && a->pfn == b->pfn && a->level == b->level;
 }
 
-/* Keep in @keep only the findings @p has too. */
-static void confirm(struct xma_pass *keep, const struct xma_pass *p)
+/* Findings that are violations: not tables in flight. */
+static unsigned int nr_violations(const struct xma_pass *p)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < p->nr_findings; i++)
+		n += p->findings[i].kind != XMA_UNPLACED_PT;
+	return n;
+}
+
+/*
+ * Keep in @keep only the findings @p has too, each of @p's confirming one
+ * of @keep's at most (a page linked from two places is two findings of a
+ * pass: so they stay two, or go).  A table in flight needs no entry in
+ * @p's list, which keeps only some: @p's bitmaps must still place it
+ * nowhere, and it must still be a pinned table.
+ */
+static void confirm(struct xma_pass *keep, struct xma_pass *p)
 {
 	unsigned int i, j, out = 0;
 
 	for (i = 0; i < keep->nr_findings; i++) {
+		struct xma_finding *f = &keep->findings[i];
+
+		if (f->kind == XMA_UNPLACED_PT) {
+			if (xma_still_unplaced(p, f->pfn))
+				keep->findings[out++] = *f;
+			continue;
+		}
 		for (j = 0; j < p->nr_findings; j++)
-			if (same_finding(&keep->findings[i], &p->findings[j]))
+			if (same_finding(f, &p->findings[j]))
 				break;
-		if (j < p->nr_findings)
-			keep->findings[out++] = keep->findings[i];
+		if (j == p->nr_findings)
+			continue;
+		/* @p is done with after this: mark the entry used. */
+		p->findings[j].kind = XMA_MATCHED;
+		keep->findings[out++] = *f;
 	}
 	keep->nr_findings = out;
 }
@@ -696,19 +722,18 @@ static int keep_result(struct xma_result *res, const struct xma_pass *p)
 }
 
 /*
- * The first pass, on findings lists that hold all it finds (a pass that
- * overflows the first, small lists runs again on full-size ones).
+ * A pass on a findings list that holds all it finds: a pass that
+ * overflows its first, small list runs again on a full-size one.
  */
-static int first_pass(struct xma_slot *slot)
+static int full_pass(struct xma_pass *p, struct xma_bitmaps *m)
 {
-	struct xma_pass *p = &slot->pass[0];
 	int ret;
 
-	ret = run_pass(p, &slot->maps);
+	ret = run_pass(p, m);
 	if (ret || !p->lost_findings || p->max_findings == XMA_MAX_FINDINGS)
 		return ret;
-	ret = grow_findings(slot);
-	return ret ? ret : run_pass(p, &slot->maps);
+	ret = grow_findings(p);
+	return ret ? ret : run_pass(p, m);
 }
 
 static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
@@ -717,26 +742,27 @@ static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
 	unsigned int i, seen;
 	int ret;
 
-	ret = first_pass(slot);
+	ret = full_pass(p, &slot->maps);
 	if (ret)
 		return ret;
 	res->passes = 1;
-	seen = p->nr_findings;
+	seen = nr_violations(p);
 
 	/* Findings, and tables in flight, must be there in every pass. */
 	while (p->nr_findings && res->passes < XMA_PASSES) {
 		synchronize_rcu();
 		msleep(XMA_PASS_GAP_MS);
-		ret = run_pass(next, &slot->maps);
+		ret = full_pass(next, &slot->maps);
 		if (ret)
 			return ret;
 		res->passes++;
-		seen += next->nr_findings;
+		seen += nr_violations(next);
 		confirm(p, next);
 		p->lost_findings = next->lost_findings;
 	}
 
-	res->unconfirmed = seen - res->passes * p->nr_findings;
+	/* Each pass matched every confirmed violation once: no wrap. */
+	res->unconfirmed = seen - res->passes * nr_violations(p);
 	for (i = 0; i < p->nr_findings; i++) {
 		if (p->findings[i].kind == XMA_UNPLACED_PT)
 			res->unplaced++;

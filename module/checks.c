@@ -222,6 +222,16 @@ static bool pinned_table_in_flight(unsigned long pfn)
 	       (xma_page_table(page) || !XMA_HAS_PAGE_TABLE_TYPE);
 }
 
+/*
+ * A table in flight in an earlier pass: still in flight in @p, which has
+ * just run (read-only in its linear map, in no walked tree, pinned)?
+ */
+bool xma_still_unplaced(const struct xma_pass *p, unsigned long pfn)
+{
+	return pfn < p->nr_pfns && test_bit(pfn, p->ro_linear) &&
+	       !test_bit(pfn, p->pt_pages) && pinned_table_in_flight(pfn);
+}
+
 /* Runs after every tree was walked: needs pt_pages complete. */
 void xma_check_ro_leaks(struct xma_pass *p)
 {

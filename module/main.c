@@ -140,8 +140,9 @@ static void find_kernel_extras(void)
 }
 
 /*
- * Module parameters are set before init runs: a "plant=1" given at load
- * is undone on every way out of a failed init (xma_plant_exit()).
+ * Module parameters are set before init runs: a "plant=N" given at load
+ * is only recorded then, and made last (xma_plant_init()); every way out
+ * of a failed init closes the plant (xma_plant_exit()).
  */
 static int __init xma_init(void)
 {
@@ -167,6 +168,10 @@ static int __init xma_init(void)
 	ret = xma_audit_init();
 	if (ret)
 		goto out_plant;
+	/* The report last: once it is there, a reader can hold the module. */
+	ret = xma_plant_init();
+	if (ret)
+		goto out_audit;
 	ret = xma_report_init();
 	if (ret)
 		goto out_audit;

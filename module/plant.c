@@ -20,8 +20,10 @@
  * pagetable page writable, so the guest cannot create one) and a stranded
  * initial pagetable frame (that is history from boot, not a state to make).
  *
- * Nothing planted outlives the module: module exit undoes it and refuses
- * any later "plant=" (a parameter write can come after exit() ran).
+ * Nothing planted outlives the module: a plant given at load is made at
+ * the end of init (a later parameter may still fail the load, and no exit
+ * runs then); module exit undoes it and refuses any later "plant=" (a
+ * parameter write can come after exit() ran).
  */
 #include <linux/gfp.h>
 #include <linux/module.h>
@@ -37,6 +39,8 @@
 static DEFINE_MUTEX(plant_lock);
 /* An int, for param_get_int(): 0..3. */
 static int planted;
+static bool plant_ready;		/* init ran: a plant may be made */
+static int plant_wanted;		/* given at load, made by init */
 static bool plant_closed;		/* the module is going */
 static struct page *ro_page;
 static void *vm_page;
@@ -220,6 +224,12 @@ static int plant_set(const char *val, const struct kernel_param *kp)
 	mutex_lock(&plant_lock);
 	if (plant_closed) {
 		ret = -ENODEV;
+	} else if (!plant_ready) {
+		/*
+		 * At load, before init: a later parameter can still fail
+		 * the load, and no exit would undo a plant then.
+		 */
+		plant_wanted = want;
 	} else if (want != planted) {
 		unplant();
 		if (want)
@@ -236,6 +246,19 @@ static const struct kernel_param_ops plant_ops = {
 };
 module_param_cb(plant, &plant_ops, &planted, 0600);
 MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table");
+
+/* The end of init: make the plant given at load, if any. */
+int xma_plant_init(void)
+{
+	int ret = 0;
+
+	mutex_lock(&plant_lock);
+	plant_ready = true;
+	if (plant_wanted)
+		ret = plant(plant_wanted);
+	mutex_unlock(&plant_lock);
+	return ret;
+}
 
 void xma_plant_exit(void)
 {

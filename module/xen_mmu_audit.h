@@ -39,6 +39,7 @@ enum xma_kind {
 	 * every pass of an audit (a table in flight, or leaked).
 	 */
 	XMA_UNPLACED_PT = XMA_NR_KINDS,
+	XMA_MATCHED,		/* audit.c's confirm(): an entry used up */
 };
 
 struct xma_owner {
@@ -151,6 +152,7 @@ void xma_check_detached_table(struct xma_tree *t, enum xma_level level,
 void xma_note_known_ro(struct xma_pass *p, unsigned long pfn);
 void xma_check_ro_leaks(struct xma_pass *p);
 void xma_check_initial_pt(struct xma_pass *p);
+bool xma_still_unplaced(const struct xma_pass *p, unsigned long pfn);
 bool xma_linear_pte(unsigned long pfn, bool *writable);
 
 /* audit.c: which trees, in which order, under which locks */
@@ -189,6 +191,7 @@ const char *xma_level_name(enum xma_level level);
 const char *xma_kind_name(enum xma_kind kind);
 
 /* plant.c: negative control */
+int xma_plant_init(void);
 void xma_plant_next_pass(void);
 void xma_plant_exit(void);
 

@@ -406,7 +406,7 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 	const char *ko = getenv("XMA_MODULE");
 	struct racers r = { .done = false, .hold = false };
 	pthread_t t[ARRAY_SIZE(fns)];
-	int held = 0, started = 0;
+	int held = 0, started = 0, bad_loads = 0;
 	struct audit after;
 	int fd, ret = 0;
 
@@ -425,6 +425,19 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 		ret = unload(&r, &held);
 		if (ret)
 			break;
+		/*
+		 * Now and then a load that its last parameter fails: the
+		 * plant before it must leave nothing (compared below).
+		 */
+		if (i % 10 == 0) {
+			if (!syscall(SYS_finit_module, fd,
+				     "plant=1 limit=9999", 0) ||
+			    errno != EINVAL) {
+				ret = -EPROTO;
+				break;
+			}
+			bad_loads++;
+		}
 		if (syscall(SYS_finit_module, fd, "", 0)) {
 			ret = -errno;
 			break;
@@ -438,6 +451,7 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 	ASSERT_EQ(ARRAY_SIZE(fns), started);
 	TH_LOG("unload/load cycles: %d of %d (readers held in %d)",
 	       done_cycles, cycles, held);
+	TH_LOG("loads failed on purpose after plant=1: %d", bad_loads);
 	TH_LOG("reports read %d, commands taken %d, refused by a module going %d",
 	       (int)r.reports, (int)r.commands, (int)r.gone);
 	EXPECT_EQ(cycles, done_cycles) TH_LOG("stopped: %s", strerror(-ret));
@@ -445,7 +459,10 @@ TEST_F_TIMEOUT(audit, load_unload_with_readers, 3600)
 	EXPECT_GT((int)r.reports, 0);
 	EXPECT_GT((int)r.commands, 0);
 
-	/* No plant survived an unload: no finding the module did not make. */
+	/*
+	 * No plant survived an unload or a failed load: no finding the
+	 * module did not make.
+	 */
 	ASSERT_EQ(0, write_file(PLANT_PARAM, "0"));
 	ASSERT_EQ(0, audit_read(&after));
 	for (i = 0; i < NR_KINDS; i++) {

@@ -95,8 +95,10 @@ static long long mem_total_pages(void)
  * (128 M pfns with XEN_BALLOON_MEMORY_HOTPLUG, which once made 192 MiB of
  * bitmaps): its bitmaps cover at least the RAM and at most four times the
  * RAM and 16 GiB of holes (a dom0's E820 is the machine's); the module
- * holds at most 2 bytes a pfn they cover and 4 MiB.  A loose bound: it
- * catches sizing by the p2m, not a few KiB.
+ * holds at most what README says: three bitmaps per slot, two slots (3/4
+ * of a byte per pfn), and finding lists of at most 4096 entries of 64
+ * bytes, two per slot (1 MiB), and a little (the initial pagetable's
+ * bitmaps).
  */
 TEST_F(audit, memory_follows_ram)
 {
@@ -110,7 +112,7 @@ TEST_F(audit, memory_follows_ram)
 	       ram, pfns, bytes);
 	EXPECT_GE(pfns, ram);
 	EXPECT_LE(pfns, 4 * ram + (4LL << 20));
-	EXPECT_LE(bytes, 2 * pfns + (4LL << 20));
+	EXPECT_LE(bytes, pfns * 3 / 4 + (1LL << 20) + (64LL << 10));
 }
 
 /*
