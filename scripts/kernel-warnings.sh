@@ -20,7 +20,12 @@ series=$("$(dirname "$0")/series-dir.sh" "$tree")
 export ARCH=${ARCH:-x86_64}
 export CCACHE_DIR=${CCACHE_DIR:-$XMA_CACHE/ccache}
 
-mapfile -t objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "$series"/0*.patch | sort -u)
+# The files of the patches its series files name (prerequisites too).
+patches=()
+for p in $(series_patches "$series/prerequisite/series"); do patches+=("$series/prerequisite/$p"); done
+for p in $(series_patches "$series/series"); do patches+=("$series/$p"); done
+[ ${#patches[@]} -gt 0 ] || die "$series: no patches in its series files"
+mapfile -t objs < <(sed -n 's|^+++ b/\(.*\)\.c$|\1.o|p' "${patches[@]}" | sort -u)
 [ ${#objs[@]} -gt 0 ] || die "$series: the series touches no C file"
 # Only files this configuration builds: the others cannot be checked.
 targets=()

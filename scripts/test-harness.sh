@@ -13,8 +13,9 @@
 # rest) and plant=3 (a leaked table: unplaced_pt).  Three boots with a PV domU, where dom0 must pass and
 # the domU fail: a domU whose init exits (crashed), one that never powers
 # off (dom0's timeout), one whose kernel xl cannot load (xl create fails).
-# Before them, verdict.sh, split-guest-log.sh and p2m-conflict.sh are
-# checked on made-up logs, compare-hypercalls.sh on made-up counts, and
+# Before them, verdict.sh, split-guest-log.sh, p2m-conflict.sh and
+# test-boot-checks.sh are checked on made-up logs, compare-hypercalls.sh
+# on made-up counts, and
 # boot-guests.sh on a domU kernel that is none.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -133,7 +134,7 @@ hc_csv 'all,1,99,51,52,8,9,40,9' 'all,2,101,51,52,8,9,40,9' > "$logs/hc-trap.csv
 expect_exit "made-up counts, one boot with a trap more" 1 "traps .* 101  <- the series adds" \
 	"$here/compare-hypercalls.sh" "$logs/hc-trap.csv"
 hc_csv 'all,1,99,51,52,10,12,40,9' > "$logs/hc-call.csv"
-expect_exit "made-up counts, an mmu_update call more" 1 "calls .* 61  <- the series adds" \
+expect_exit "made-up counts, two mmu_update requests more" 1 "requests .* 104  <- the series adds" \
 	"$here/compare-hypercalls.sh" "$logs/hc-call.csv"
 hc_csv 'all,1,99,50,50,10,12,40,10' > "$logs/hc-write.csv"
 expect_exit "made-up counts, a trapped write more" 1 "trapped_writes .* 10  <- the series adds" \
@@ -141,6 +142,27 @@ expect_exit "made-up counts, a trapped write more" 1 "trapped_writes .* 10  <- t
 hc_csv > "$logs/hc-none.csv"
 expect_exit "made-up counts without the series' boots" 2 "no rows" \
 	"$here/compare-hypercalls.sh" "$logs/hc-none.csv"
+
+# Made-up boot-check logs, each as the series before its boot-time checks
+# existed (v1) logged it: every case must fail, for its own reason.
+bc=$logs/boot-checks
+rm -rf "$bc"
+mkdir -p "$bc"
+{ echo 'xen_test_l4: FAIL: L4[274] of init_top_pgt not seen from the running pgd'
+  echo 'Kernel panic - not syncing: xen_test_l4: FAIL'; } > "$bc/boot-check-l4-pending.log"
+{ echo 'xen_test_l4: L4[274] of init_top_pgt set behind the pv-ops'
+  echo 'result: clean'; } > "$bc/boot-check-diverge.log"
+{ echo 'xen_test_pin_fail: init_top_pgt mapped writable at ffffffffff200000'
+  echo '1 of 3 multicall(s) failed: cpu 0'
+  echo 'WARNING: arch/x86/xen/mmu_pv.c:1194 at xen_release_initial_frame+0x4b/0x5a'; } \
+	> "$bc/boot-check-pin-fail.log"
+{ echo 'xen_test_ro_leftover: pfn 17bc recorded, mapped writable'
+  echo 'result: clean'; } > "$bc/boot-check-leftover.log"
+for c in "L4 entry added before the switch" "running pgd lacks" \
+	"refusing the pin" "mapped writable is named"; do
+	expect_exit "made-up v1 boot-check logs: '$c' fails" 1 "^FAIL .*boot check: .*$c" \
+		env -u XMA_SUMMARY "$here/test-boot-checks.sh" --judge "$bc"
+done
 
 # Made-up logs: the parser's own cases.
 tap() {

@@ -29,8 +29,13 @@
 #    relocates it (boot-p2m-conflict.sh, p2m-conflict.sh); the pristine
 #    kernel's audit there comes first, in step 1.  The whole series must
 #    pass the kselftest, with no more violations than pristine.
+#    Then the series' own boot-time checks, made to fire with test-only
+#    boot parameters (test-boot-checks.sh, inject/; dom0;
+#    XMA_BOOT_CHECKS=0 leaves them out).
 # 4. sparse (C=2) and W=1 on the kernel files the series touches: no
-#    warning the pristine tree does not have (kernel-warnings.sh).
+#    warning the pristine tree does not have (kernel-warnings.sh); the
+#    context-switch path's cr3 writes compiled the same as pristine
+#    (compare-cr3-code.sh).
 #    Then the pagetable hypercalls a dom0 makes from kernel entry to init,
 #    pristine and with the series, both with measure/ on top
 #    (count-hypercalls.sh): the series must not add any
@@ -196,6 +201,14 @@ if [ "$n" -gt 0 ] && [ $p2m_leg = 1 ]; then
 	leg_result "after: $name + $n of $n patches: kselftest in dom0 with its p2m list relocated" "$rc"
 fi
 
+# The series' boot-time checks, fired on purpose (dom0 only).
+if [ "$n" -gt 0 ] && [ "$guests" != domu ] && [ "${XMA_BOOT_CHECKS:-1}" = 1 ]; then
+	# It records each check in the test command's summary itself; here
+	# only this script's own count learns of a failure.
+	rc=0; "$here/test-boot-checks.sh" || rc=$?
+	[ $rc -eq 0 ] || recorded+=("FAIL  $name, Xen $XMA_XEN: boot checks (see above)")
+fi
+
 if [ "$n" -gt 0 ]; then
 	echo "== sparse and W=1 on the files the series touches: pristine -> $n of $n patches"
 	rc=0
@@ -205,13 +218,21 @@ if [ "$n" -gt 0 ]; then
 	leg_result "sparse, W=1: no new warning in the files the series touches" $rc
 fi
 
+# The lazy pin must cost the context switch nothing: its cr3 writes are
+# the same code as unpatched.
+if [ "$n" -gt 0 ]; then
+	echo "== the context-switch path's cr3 writes: pristine -> $n of $n patches"
+	rc=0; "$here/compare-cr3-code.sh" || rc=$?
+	leg_result "the context-switch path's cr3 writes are the unpatched code" $rc
+fi
+
 # Dom0 only: the count is of a dom0's boot.
 if [ "$n" -gt 0 ] && [ "$guests" != domu ] && [ "${XMA_HYPERCALLS:-1}" = 1 ]; then
 	echo "== pagetable hypercalls from kernel entry to init: pristine -> $n of $n patches"
 	rc=0
 	XMA_REPEAT=1 "$here/count-hypercalls.sh" >/dev/null &&
 	"$here/compare-hypercalls.sh" "$results/hypercalls.csv" || rc=$?
-	leg_result "hypercalls: the series adds no trap, mmu_update+mmuext_op call or trapped write" $rc
+	leg_result "hypercalls: the series adds no trap, pagetable request or trapped write" $rc
 fi
 
 echo
