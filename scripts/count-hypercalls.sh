@@ -27,7 +27,8 @@ here=$(dirname "$0")
 
 tree=$("$here/kernel-tree.sh")
 name=$(basename "$tree")
-csv=$XMA_CACHE/results/$name/hypercalls.csv
+# XMA_HYPERCALLS_CSV: another file name under results/<tree>/ (cover-numbers.sh).
+csv=$XMA_CACHE/results/$name/${XMA_HYPERCALLS_CSV:-hypercalls.csv}
 mkdir -p "$(dirname "$csv")" "$XMA_CACHE/logs/$name"
 fields="hypercalls mmu_update_calls mmu_update mmuext_op_calls mmuext_op update_va_mapping"
 echo "patches,boot,${fields// /,},trapped_writes" > "$csv"

@@ -15,6 +15,20 @@ name=${1:-$default}
 results=$XMA_CACHE/results/$name
 [ -d "$results" ] || die "no results for $name under $XMA_CACHE (run test-kernel.sh first)"
 
+# What the numbers were measured on, from the pristine kernel's boot log of
+# the same run: the kernel's and Xen's version lines, and QEMU's.
+boot_log=
+for f in "$XMA_CACHE/logs/$name/p0-audit.log" "$XMA_CACHE/logs/$name"/*p0*.log; do
+	[ -f "$f" ] && grep -aq 'Linux version' "$f" && { boot_log=$f; break; }
+done
+if [ -n "$boot_log" ]; then
+	echo "Measured on (from $(basename "$boot_log"), $(date -u -r "$boot_log" '+%Y-%m-%d %H:%M') UTC):"
+	tr -d '\r' < "$boot_log" | grep -ao 'Linux version [^ ]*' | head -n 1 | sed 's/^/  /'
+	tr -d '\r' < "$boot_log" | grep -ao 'Xen version [0-9][^(]*([^)]*)' | head -n 1 | sed 's/^/  /'
+fi
+echo "  $(qemu-system-x86_64 --version 2>/dev/null | head -n 1), TCG"
+echo
+
 value() {
 	sed -n "s/^$2: //p" "$1" | head -n 1
 }
@@ -71,11 +85,13 @@ for f in "$results"/before-audit*.txt "$results"/p*-audit*.txt "$results"/*-p0-a
 	grep '^finding:' "$f" | sed 's/^/    /'
 done
 
-csv=$results/hypercalls.csv
-if [ -f "$csv" ]; then
+# hypercall_table CSV WHAT: the table of a count-hypercalls.sh CSV.
+hypercall_table() {
+	local csv=$1
+	[ -f "$csv" ] || return 0
 	echo
-	echo "Pagetable hypercalls from kernel entry to init, dom0 ($(date -u -r "$csv" '+%Y-%m-%d %H:%M') UTC;"
-	echo "the first boot of each kernel; every boot: $csv):"
+	echo "Pagetable hypercalls from kernel entry to init, dom0, $2"
+	echo "($(date -u -r "$csv" '+%Y-%m-%d %H:%M') UTC; the first boot of each kernel; every boot: $csv):"
 	awk -F, '
 	NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 	$2 == 1 {
@@ -85,9 +101,30 @@ if [ -f "$csv" ]; then
 			$col["hypercalls"], $col["mmu_update_calls"], $col["mmu_update"],
 			$col["mmuext_op_calls"], $col["mmuext_op"],
 			$col["update_va_mapping"], $col["trapped_writes"]
+		for (i = 3; i <= NF; i++) v[$1, i] = $i
+		seen[$1] = 1
+		last = $1
+	}
+	END {
+		top = seen["all"] ? "all" : last
+		if (!seen["0"] || top == "" || top == "0")
+			exit
+		printf "  %-14s %+6d  %+5d %+5d  %+5d %+5d  %+9d  %+8d\n", "difference",
+			v[top, col["hypercalls"]] - v["0", col["hypercalls"]],
+			v[top, col["mmu_update_calls"]] - v["0", col["mmu_update_calls"]],
+			v[top, col["mmu_update"]] - v["0", col["mmu_update"]],
+			v[top, col["mmuext_op_calls"]] - v["0", col["mmuext_op_calls"]],
+			v[top, col["mmuext_op"]] - v["0", col["mmuext_op"]],
+			v[top, col["update_va_mapping"]] - v["0", col["update_va_mapping"]],
+			v[top, col["trapped_writes"]] - v["0", col["trapped_writes"]]
+		printf "  (the last row against the first; traps %+.1f%%)\n",
+			100 * (v[top, col["hypercalls"]] - v["0", col["hypercalls"]]) / v["0", col["hypercalls"]]
 	}
 	BEGIN {
 		printf "  %-14s %6s  %11s  %11s  %9s  %8s\n", "", "traps", "mmu_update", "mmuext_op", "update_va", "emulated"
 		printf "  %-14s %6s  %5s %5s  %5s %5s  %9s  %8s\n", "", "", "calls", "reqs", "calls", "reqs", "mapping", ""
 	}' "$csv"
-fi
+}
+
+hypercall_table "$results/hypercalls.csv" "the test command's count"
+hypercall_table "$results/hypercalls-prefixes.csv" "every prefix (cover-numbers.sh)"
