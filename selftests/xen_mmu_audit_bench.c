@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/wait.h>
 
 #include "audit_lib.h"
@@ -326,6 +327,20 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
+	/*
+	 * The pud pages an audit visits per process depend on the pgd slots
+	 * of the processes' mappings: the stack is in the last user slot, the
+	 * mmap area (the 16 MiB buffer below) in that one or the one before,
+	 * as ASLR draws it, boot by boot.  Run without ASLR, so that every
+	 * boot of every kernel visits the same number.
+	 */
+	if (!(personality(0xffffffff) & ADDR_NO_RANDOMIZE)) {
+		if (personality(ADDR_NO_RANDOMIZE) == -1)
+			fail("personality", errno);
+		execv("/proc/self/exe", argv);
+		fail("execv /proc/self/exe", errno);
+	}
+
 	buf = malloc(BUF_MAX + 2);
 	procs = calloc(steps[nr_steps - 1] + 1, sizeof(*procs));
 	if (!buf || !procs)
@@ -333,6 +348,8 @@ int main(int argc, char **argv)
 	buf[0] = '\n';
 	printf("bench-start: steps=%d rounds=%d forks=%d mmaps=%d\n", nr_steps,
 	       rounds, forks, mmaps);
+	printf("bench-layout: buf_pgd_slot=%lu stack_pgd_slot=%lu\n",
+	       (unsigned long)buf >> 39, (unsigned long)&opt >> 39);
 
 	for (i = 0; i < nr_steps; i++) {
 		spawn_to(steps[i]);
