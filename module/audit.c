@@ -437,16 +437,47 @@ static void note_kernel_image(struct xma_pass *p)
  * writable mapping of a frame that holds a loaded GDT.  Before the GDT got
  * a read-only alias in cpu_entry_area (4.15), nothing else shows that.
  */
+static unsigned long gdt_pfn(unsigned int cpu)
+{
+	void *gdt = &per_cpu(gdt_page, cpu);
+
+	return is_vmalloc_addr(gdt) ? vmalloc_to_pfn(gdt) : PFN_DOWN(__pa(gdt));
+}
+
 static void note_gdt_pages(struct xma_pass *p)
 {
 	unsigned int cpu;
 
-	for_each_possible_cpu(cpu) {
-		void *gdt = &per_cpu(gdt_page, cpu);
+	for_each_possible_cpu(cpu)
+		xma_note_known_ro(p, gdt_pfn(cpu));
+}
 
-		xma_note_known_ro(p, is_vmalloc_addr(gdt) ?
-				  vmalloc_to_pfn(gdt) : PFN_DOWN(__pa(gdt)));
-	}
+static bool in_kernel_image_ro(unsigned long pfn)
+{
+	return xma_kernel.image_ro_start && xma_kernel.image_ro_end &&
+	       pfn >= PFN_DOWN(__pa(xma_kernel.image_ro_start)) &&
+	       pfn < PFN_UP(__pa(xma_kernel.image_ro_end));
+}
+
+/*
+ * Which known read-only page @pfn is, for the listing: one that
+ * pass_init() notes, or else one with a read-only mapping elsewhere
+ * (kernel leaves, an LDT): "alias".
+ */
+const char *xma_known_ro_reason(unsigned long pfn)
+{
+	unsigned int cpu;
+
+	if (pfn == PFN_DOWN(__pa(xen_start_info)))
+		return "start_info";
+	if (pfn == PFN_DOWN(__pa(empty_zero_page)))
+		return "zero_page";
+	if (in_kernel_image_ro(pfn))
+		return "kernel_image";
+	for_each_possible_cpu(cpu)
+		if (gdt_pfn(cpu) == pfn)
+			return "gdt";
+	return "alias";
 }
 
 /* Empty @p for a new pass on the bitmaps @m, its buffers kept. */
@@ -470,6 +501,7 @@ static int pass_init(struct xma_pass *p, struct xma_bitmaps *m)
 	p->findings = bufs.findings;
 	p->max_findings = bufs.max_findings;
 	p->initial_in_use = bufs.initial_in_use;
+	p->listing = bufs.listing;
 	bitmap_zero(p->pt_pages, p->nr_pfns);
 	bitmap_zero(p->ro_linear, p->nr_pfns);
 	bitmap_zero(p->ro_known, p->nr_pfns);
@@ -773,7 +805,46 @@ static int audit_in_slot(struct xma_result *res, struct xma_slot *slot)
 	return keep_result(res, p);
 }
 
-int xma_audit(struct xma_result *res)
+/*
+ * verbose=2: one more pass, after the audit, that lists every page it
+ * classifies.  The table list is allocated before the pass (nothing large
+ * is allocated while it walks), sized by what the last pass visited; a
+ * pass that overflows it runs again on a larger one.  The runs come from
+ * its bitmaps, after it.  What still does not fit is counted as lost.
+ */
+static int list_pass(struct xma_result *res, struct xma_slot *slot)
+{
+	struct xma_pass *p = &slot->pass[1];
+	unsigned int i, tries, want = 0;
+	struct xma_listing *l = NULL;
+	int ret = 0;
+
+	for (i = 0; i < XMA_NR_LEVELS; i++)
+		want += res->pass.visited[i];
+	for (tries = 0; tries < 3; tries++) {
+		want += want / 4 + 64;
+		xma_listing_free(l);
+		l = xma_listing_alloc(want);
+		if (!l)
+			return -ENOMEM;
+		p->listing = l;
+		ret = run_pass(p, &slot->maps);
+		p->listing = NULL;
+		if (ret || !l->lost_tables)
+			break;
+		want = l->nr_tables + l->lost_tables;
+	}
+	if (!ret)
+		ret = xma_listing_add_runs(l, p);
+	if (ret) {
+		xma_listing_free(l);
+		return ret;
+	}
+	res->listing = l;
+	return 0;
+}
+
+int xma_audit(struct xma_result *res, bool list)
 {
 	u64 start = ktime_get_ns();
 	struct xma_slot *slot;
@@ -786,6 +857,8 @@ int xma_audit(struct xma_result *res)
 	if (!slot)
 		return -EINTR;
 	ret = audit_in_slot(res, slot);
+	if (!ret && list)
+		ret = list_pass(res, slot);
 	put_slot(slot);
 	res->memory_bytes = slots_bytes();
 	res->duration_ns = ktime_get_ns() - start;
@@ -800,4 +873,6 @@ void xma_result_free(struct xma_result *res)
 	res->pass.findings = NULL;
 	bitmap_free(res->initial_in_use);
 	res->initial_in_use = NULL;
+	xma_listing_free(res->listing);
+	res->listing = NULL;
 }

@@ -73,7 +73,6 @@ static void note_table(struct xma_walk *w, enum xma_level level,
 	struct xma_tree *t = w->data;
 	struct xma_pass *p = t->pass;
 	bool writable, mapped, pinned;
-	struct page *page;
 
 	p->visited[level]++;
 	t->tables++;
@@ -81,11 +80,13 @@ static void note_table(struct xma_walk *w, enum xma_level level,
 		__set_bit(pfn, p->pt_pages);
 	else
 		p->pt_uncovered++;
+	pinned = pfn_valid(pfn) && PagePinned(pfn_to_page(pfn));
+	if (p->listing)
+		xma_listing_add_table(p->listing, pfn, level, &t->owner,
+				      pinned);
 	if (!pfn_valid(pfn) || t->mark_only)
 		return;
 
-	page = pfn_to_page(pfn);
-	pinned = PagePinned(page);
 	mapped = xma_linear_pte(pfn, &writable);
 	if (pinned && !(mapped && writable))
 		return;
@@ -230,6 +231,23 @@ bool xma_still_unplaced(const struct xma_pass *p, unsigned long pfn)
 {
 	return pfn < p->nr_pfns && test_bit(pfn, p->ro_linear) &&
 	       !test_bit(pfn, p->pt_pages) && pinned_table_in_flight(pfn);
+}
+
+/*
+ * Why the read-only linear-map page @pfn is read-only, as the listing
+ * names it, after the pass @p: NULL for a pagetable page (listed as one).
+ */
+const char *xma_ro_class(const struct xma_pass *p, unsigned long pfn)
+{
+	if (test_bit(pfn, p->pt_pages))
+		return NULL;
+	if (in_initial_pt(p, pfn))
+		return "initial_pt";
+	if (test_bit(pfn, p->ro_known))
+		return xma_known_ro_reason(pfn);
+	if (pinned_table_in_flight(pfn))
+		return "in_flight";
+	return "leak";
 }
 
 /* Runs after every tree was walked: needs pt_pages complete. */

@@ -5,9 +5,10 @@
  * fresh audit; reads print it (format in README, version first).
  *
  * The settings: "limit" (findings listed, 0..XMA_MAX_FINDINGS, in decimal
- * as written) and "verbose" (0 or 1; 1 also lists Xen's initial pagetable
- * frames), as module parameters, and as the commands "limit=N" and
- * "verbose=0|1" written to /sys/kernel/debug/xen_mmu_audit_control (one
+ * as written) and "verbose" (0, 1 or 2; 1 also lists Xen's initial
+ * pagetable frames, 2 also every page the audit classified: listing.c),
+ * as module parameters, and as the commands "limit=N" and
+ * "verbose=0|1|2" written to /sys/kernel/debug/xen_mmu_audit_control (one
  * per write; which debugfs refuses under lockdown).  Anything else is
  * refused with -EINVAL and changes nothing.
  */
@@ -26,11 +27,12 @@
 #include "xen_mmu_audit.h"
 
 #define XMA_CMD_MAX	32
+#define XMA_VERBOSE_MAX	2
 
 static struct dentry *xma_file, *xma_control;
 static DEFINE_MUTEX(xma_settings_lock);
 static unsigned int xma_limit = 100;
-/* An unsigned int (0 or 1), for param_get_uint(). */
+/* An unsigned int (0..XMA_VERBOSE_MAX), for param_get_uint(). */
 static unsigned int xma_verbose;
 
 static const char * const level_names[] = {
@@ -84,25 +86,18 @@ static int parse_decimal(const char *s, unsigned int max, unsigned int *val)
 	return 0;
 }
 
-static int parse_bool01(const char *s, bool *val)
-{
-	if (strcmp(s, "0") && strcmp(s, "1"))
-		return -EINVAL;
-	*val = s[0] == '1';
-	return 0;
-}
-
 /*
  * Parse one command, exactly one of the documented forms "limit=N"
- * (0..XMA_MAX_FINDINGS) and "verbose=0|1"; 0 and the new settings, or
- * -EINVAL.
+ * (0..XMA_MAX_FINDINGS) and "verbose=N" (0..XMA_VERBOSE_MAX); 0 and the
+ * new settings, or -EINVAL.
  */
-static int parse_command(const char *cmd, unsigned int *limit, bool *verbose)
+static int parse_command(const char *cmd, unsigned int *limit,
+			 unsigned int *verbose)
 {
 	if (!strncmp(cmd, "limit=", 6))
 		return parse_decimal(cmd + 6, XMA_MAX_FINDINGS, limit);
 	if (!strncmp(cmd, "verbose=", 8))
-		return parse_bool01(cmd + 8, verbose);
+		return parse_decimal(cmd + 8, XMA_VERBOSE_MAX, verbose);
 	return -EINVAL;
 }
 
@@ -123,11 +118,10 @@ static int command_string(const char *buf, size_t len, char *out)
 	return 0;
 }
 
-/* Apply "limit=N" or "verbose=0|1", all or nothing. */
+/* Apply "limit=N" or "verbose=N", all or nothing. */
 static int apply_command(const char *cmd)
 {
-	unsigned int limit;
-	bool verbose;
+	unsigned int limit, verbose;
 	int ret;
 
 	mutex_lock(&xma_settings_lock);
@@ -166,12 +160,12 @@ static const struct kernel_param_ops setting_ops = {
 module_param_cb(limit, &setting_ops, &xma_limit, 0644);
 MODULE_PARM_DESC(limit, "findings the report lists, 0..4096 (default 100)");
 module_param_cb(verbose, &setting_ops, &xma_verbose, 0644);
-MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames");
+MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames, 2: and every page classified");
 
 struct xma_open {
 	struct xma_result res;
 	unsigned int limit;
-	bool verbose;
+	unsigned int verbose;
 };
 
 static void show_initial_pt_frames(struct seq_file *m, struct xma_result *r)
@@ -191,6 +185,51 @@ static void show_initial_pt_frames(struct seq_file *m, struct xma_result *r)
 		seq_printf(m, "initial_pt_frame: pfn=0x%lx mfn=0x%lx %s\n",
 			   pfn, pfn_to_mfn(pfn), fate);
 	}
+}
+
+static void show_owner(struct seq_file *m, const struct xma_owner *o)
+{
+	if (o->pid)
+		seq_printf(m, "%d:%s", o->pid, o->comm);
+	else
+		seq_puts(m, o->comm[0] ? o->comm : "-");
+}
+
+/*
+ * verbose=2: "list_pt:" per pagetable page (links: met so many times in
+ * a row by the walk; tree: init_mm, poking_mm, p2m, unowned, or the owning
+ * process as pid:comm, last on the line since a comm may hold spaces),
+ * "list_ro:" and "list_unmapped:" per run of pfns.
+ */
+static void show_listing(struct seq_file *m, const struct xma_listing *l)
+{
+	unsigned int i;
+
+	seq_printf(m, "listing: tables=%u runs=%u lost=%u xen_pt_levels=%u\n",
+		   l->nr_tables, l->nr_runs, l->lost_tables + l->lost_runs,
+		   xma_xen_pt_level(XMA_LVL_PGD));
+	for (i = 0; i < l->nr_tables; i++) {
+		const struct xma_listed_table *t = &l->tables[i];
+
+		seq_printf(m, "list_pt: pfn=0x%lx mfn=0x%lx level=%s xen_type=L%u pinned=%d links=%u tree=",
+			   t->pfn, pfn_to_mfn(t->pfn), level_names[t->level],
+			   xma_xen_pt_level(t->level), t->pinned, t->links);
+		show_owner(m, &t->owner);
+		seq_putc(m, '\n');
+	}
+	for (i = 0; i < l->nr_runs; i++) {
+		const struct xma_listed_run *r = &l->runs[i];
+
+		if (r->ro)
+			seq_printf(m, "list_ro: pfns=0x%lx-0x%lx reason=%s\n",
+				   r->first, r->last, r->what);
+		else
+			seq_printf(m, "list_%s: pfns=0x%lx-0x%lx\n", r->what,
+				   r->first, r->last);
+	}
+	/* Where the listing ends: a cut-short read lacks this line. */
+	seq_printf(m, "listing_end: tables=%u runs=%u\n", l->nr_tables,
+		   l->nr_runs);
 }
 
 static int xma_show(struct seq_file *m, void *v)
@@ -252,20 +291,17 @@ static int xma_show(struct seq_file *m, void *v)
 	for (i = 0; i < listed; i++) {
 		struct xma_finding *f = &p->findings[i];
 
-		seq_printf(m, "finding: kind=%s level=%s pfn=0x%lx mfn=0x%lx ",
+		seq_printf(m, "finding: kind=%s level=%s pfn=0x%lx mfn=0x%lx owner=",
 			   kind_names[f->kind], level_names[f->level], f->pfn,
 			   f->mfn);
-		if (f->owner.pid)
-			seq_printf(m, "owner=%d:%s", f->owner.pid,
-				   f->owner.comm);
-		else
-			seq_printf(m, "owner=%s",
-				   f->owner.comm[0] ? f->owner.comm : "-");
+		show_owner(m, &f->owner);
 		seq_printf(m, " flags=" XMA_PAGE_FLAGS_FMT " reason=%s\n",
 			   xma_page_flags_arg(&f->page_flags), f->reason);
 	}
 	if (o->verbose)
 		show_initial_pt_frames(m, r);
+	if (r->listing)
+		show_listing(m, r->listing);
 	return 0;
 }
 
@@ -287,7 +323,7 @@ static int xma_open(struct inode *inode, struct file *file)
 	mutex_unlock(&xma_settings_lock);
 
 	if (xen_pv_domain()) {
-		ret = xma_audit(&o->res);
+		ret = xma_audit(&o->res, o->verbose >= 2);
 	} else {
 		o->res.mode = xen_domain() ? "xen-hvm" : "native";
 		ret = 0;

@@ -66,6 +66,35 @@ struct xma_initial_pt {
 	unsigned int unmapped;		/* not in the linear map */
 };
 
+/*
+ * The listing (verbose=2, listing.c): every page one pass classified.
+ * Each pagetable page as the walk met it (a page linked from two places
+ * is there twice), then runs of pfns: read-only in the linear map for one
+ * reason, or RAM with no linear mapping.
+ */
+struct xma_listed_table {
+	unsigned long pfn;
+	struct xma_owner owner;		/* its tree */
+	enum xma_level level;
+	bool pinned;			/* PG_pinned when walked */
+	unsigned int links;		/* met so many times in a row */
+};
+
+struct xma_listed_run {
+	unsigned long first, last;
+	const char *what;		/* xma_ro_class(), or "unmapped" */
+	bool ro;
+};
+
+struct xma_listing {
+	struct xma_listed_table *tables;
+	unsigned int nr_tables, max_tables;
+	unsigned int lost_tables;	/* beyond max_tables */
+	struct xma_listed_run *runs;
+	unsigned int nr_runs, max_runs;
+	unsigned int lost_runs;
+};
+
 /* One pass over all pagetables: what was seen and what is wrong. */
 struct xma_pass {
 	unsigned long nr_pfns;		/* pfns the bitmaps cover: max_pfn */
@@ -89,6 +118,7 @@ struct xma_pass {
 	unsigned int nr_findings;
 	unsigned int max_findings;
 	unsigned int lost_findings;	/* beyond max_findings */
+	struct xma_listing *listing;	/* NULL: no listing in this pass */
 };
 
 /* The result of one audit, as the report prints it. */
@@ -104,6 +134,7 @@ struct xma_result {
 	unsigned long ram_pfns;		/* pfns the audit covered */
 	unsigned long memory_bytes;	/* held by the module's audits */
 	u64 duration_ns;
+	struct xma_listing *listing;	/* verbose=2: a pass after the audit */
 };
 
 /* walker.c: read-only walk of one pagetable tree */
@@ -154,13 +185,24 @@ void xma_check_ro_leaks(struct xma_pass *p);
 void xma_check_initial_pt(struct xma_pass *p);
 bool xma_still_unplaced(const struct xma_pass *p, unsigned long pfn);
 bool xma_linear_pte(unsigned long pfn, bool *writable);
+const char *xma_ro_class(const struct xma_pass *p, unsigned long pfn);
 
 /* audit.c: which trees, in which order, under which locks */
 int xma_audit_init(void);
 void xma_audit_exit(void);
-int xma_audit(struct xma_result *res);
+int xma_audit(struct xma_result *res, bool list);
 void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);
+const char *xma_known_ro_reason(unsigned long pfn);
+
+/* listing.c: verbose=2 */
+struct xma_listing *xma_listing_alloc(unsigned int max_tables);
+void xma_listing_free(struct xma_listing *l);
+void xma_listing_add_table(struct xma_listing *l, unsigned long pfn,
+			   enum xma_level level,
+			   const struct xma_owner *owner, bool pinned);
+int xma_listing_add_runs(struct xma_listing *l, const struct xma_pass *p);
+unsigned int xma_xen_pt_level(enum xma_level level);
 
 /* main.c: kernel-owned pagetables, found by symbol at load time */
 #define XMA_MAX_MISSING	8

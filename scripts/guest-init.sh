@@ -25,7 +25,9 @@
 #
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
 # (/domu/run-domu.sh) that runs this same init with xma.mode=MODE;
-# xma.domu_timeout=SEC, xma.domu_mem=MB and xma.domu_vcpus=N tune it.
+# xma.domu_timeout=SEC, xma.domu_mem=MB and xma.domu_vcpus=N tune it;
+# xma.domu_xcheck=0|1|2 its cross-check with Xen's page types (default 1,
+# see cross_check).
 
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -35,6 +37,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
 mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1 plant=1
+xcheck=0 domu_xcheck=1
 storm_seconds=60
 # The bench's options, as positional parameters.
 set --
@@ -47,6 +50,8 @@ for arg in $(cat /proc/cmdline); do
 	xma.domu_timeout=*) domu_timeout=${arg#xma.domu_timeout=} ;;
 	xma.domu_mem=*) domu_mem=${arg#xma.domu_mem=} ;;
 	xma.domu_vcpus=*) domu_vcpus=${arg#xma.domu_vcpus=} ;;
+	xma.xcheck=*) xcheck=${arg#xma.xcheck=} ;;
+	xma.domu_xcheck=*) domu_xcheck=${arg#xma.domu_xcheck=} ;;
 	xma.storm_seconds=*) storm_seconds=${arg#*=} ;;
 	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
 	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
@@ -88,6 +93,52 @@ run_kselftest() {
 	/selftests/xen_mmu_audit_test 2>&1
 	echo "XMA-KSFT-EXIT: $?"
 	echo "XMA-TAP-END"
+}
+
+# The cross-check with Xen's page types (xma.xcheck=1, which dom0's
+# run-domu.sh gives a domU in modes test and audit): with nothing else
+# running, an audit with its listing of every page (verbose=2), then a
+# word to dom0, which pauses this domain, dumps Xen's type of each of its
+# frames, unpauses it and answers on the console.  Until then this init
+# waits, doing nothing (a shell builtin: no fork, no pagetable), 60 s at
+# most.  The host compares the two (compare-xen-types.py).  With
+# xma.xcheck=2 a second round follows with a leaked table planted
+# (plant=3: pinned by Xen, linked nowhere), sections named -PLANTED.
+cross_check_round() {
+	echo verbose=2 > "$ctl"
+	# A reader's fork can leave kernel tables behind (a stack's vmalloc
+	# area): a first audit has them in place for the one that counts.
+	cat /sys/kernel/debug/xen_mmu_audit > /dev/null
+	# The audit runs at open, in this shell: its own tables are listed,
+	# the cat that prints it is gone before dom0 looks.
+	exec 3< /sys/kernel/debug/xen_mmu_audit
+	echo "XMA-LISTING$1-BEGIN"
+	cat <&3
+	echo "XMA-LISTING$1-END"
+	exec 3<&-
+	echo verbose=0 > "$ctl"
+	echo "XMA-XCHECK: listed$1"
+	answer=
+	read -r -t 60 answer
+	echo "XMA-XCHECK: dom0 answered: ${answer:-nothing in 60 s}"
+}
+
+cross_check() {
+	ctl=/sys/kernel/debug/xen_mmu_audit_control
+	[ -e "$ctl" ] || load_module || return 1
+	if ! echo verbose=2 > "$ctl"; then
+		echo "XMA-XCHECK: cannot set verbose=2"
+		return 1
+	fi
+	cross_check_round ""
+	[ "$xcheck" = 2 ] || return 0
+	plant=/sys/module/xen_mmu_audit/parameters/plant
+	if echo 3 > "$plant"; then
+		cross_check_round -PLANTED
+		echo 0 > "$plant"
+	else
+		echo "XMA-XCHECK: cannot plant a leaked table"
+	fi
 }
 
 # One check of the lockdown mode: "ok" if the shell command $2 succeeds.
@@ -138,6 +189,7 @@ check_lockdown() {
 case "$mode" in
 test)
 	load_module && print_audit && run_kselftest
+	[ "$xcheck" = 0 ] || cross_check
 	;;
 plant)
 	if [ "$plant" = 1 ]; then
@@ -151,6 +203,7 @@ lockdown)
 	;;
 audit)
 	load_module && print_audit
+	[ "$xcheck" = 0 ] || cross_check
 	;;
 panic)
 	echo "XMA-INIT: exiting init on purpose"
@@ -209,7 +262,8 @@ if [ -n "$domu" ]; then
 		done < /kmods/order
 	fi
 	if [ -x /domu/run-domu.sh ]; then
-		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus"
+		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
+			"$domu_xcheck"
 	else
 		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"
 	fi

@@ -2,7 +2,7 @@
 # Run in dom0 (busybox sh, called by guest-init.sh): start Xen's toolstack,
 # have xl build one PV domU, relay its console and wait for it.
 #
-#   run-domu.sh MODE TIMEOUT MEM_MB VCPUS
+#   run-domu.sh MODE TIMEOUT MEM_MB VCPUS [XCHECK]
 #
 # The domU boots /domu/bzImage with /domu/initramfs.cpio.gz and
 # xma.mode=MODE (see guest-init.sh), without disk or network.  Output, for
@@ -17,7 +17,7 @@
 # waits for ever.
 
 name=xma-domu
-mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1}
+mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1} xcheck=${5:-1}
 cfg=/etc/xen/$name.cfg
 xllog=/var/log/xen/xl-$name.log
 conslog=/var/log/xen/console/guest-$name.log
@@ -69,6 +69,12 @@ xenconsoled --pid-file=/var/run/xenconsoled.pid --log=guest \
 	--log-dir=/var/log/xen/console >> /tmp/toolstack.out 2>&1 ||
 	finish "toolstack failed: xenconsoled exited with $?"
 
+# Modes test and audit end with the cross-check of the audit against
+# Xen's page types (guest-init.sh's cross_check, xcheck() below), unless
+# XCHECK is 0; 2 adds a round with a leaked table planted.
+xcheck_arg=
+case "$mode" in test | audit) [ "$xcheck" = 0 ] || xcheck_arg=" xma.xcheck=$xcheck" ;; esac
+
 # Each domU vCPU is pinned to a physical CPU of its own, the last ones
 # (boot-guests.sh gives QEMU a CPU per domU vCPU beyond dom0's two, and pins
 # dom0's vCPUs to the first two): under QEMU (TCG), a PV domU whose vCPUs
@@ -91,7 +97,7 @@ name = "$name"
 type = "pv"
 kernel = "/domu/bzImage"
 ramdisk = "/domu/initramfs.cpio.gz"
-extra = "console=hvc0 xma.mode=$mode"
+extra = "console=hvc0 xma.mode=$mode$xcheck_arg"
 memory = $mem
 vcpus = $vcpus
 cpus = [$pins]
@@ -120,12 +126,50 @@ relay() {
 	relayed=$upto
 }
 
+# The cross-check: the domU has printed the listing of its pages and
+# waits.  Paused, Xen's type of each of its frames is dumped (xen-mfndump:
+# "type 0x0" is a frame of no pagetable type, not printed), then it is let
+# go and told so on its console: the one pty xenconsoled made (it makes
+# one per domU console; xl has no xenstore-read to name it).  Xen's lines
+# go to the domU's part of the log (XMA-DOMU-XEN| ), for the host.
+xchecked=
+xcheck() {
+	domid=$(xl domid "$name" 2>/dev/null)
+	xchecked="$xchecked $1"
+	if ! xl pause "$name"; then
+		say "xcheck: xl pause failed"
+		return
+	fi
+	xen-mfndump dump-p2m "$domid" > /tmp/xen-types.txt 2>&1
+	rc=$?
+	xl unpause "$name" || say "xcheck: xl unpause failed"
+	say "xcheck: xen-mfndump dump-p2m $domid: exit $rc, $(grep -c 'pfn=' /tmp/xen-types.txt) pfns"
+	echo "XMA-DOMU-XEN| XMA-XEN-TYPES$1-BEGIN"
+	grep -v 'pfn=.*(type 0x0)' /tmp/xen-types.txt | sed 's/^/XMA-DOMU-XEN| /'
+	echo "XMA-DOMU-XEN| XMA-XEN-TYPES$1-END"
+	set -- /dev/pts/[0-9]*
+	if [ $# -eq 1 ] && [ -e "$1" ]; then
+		echo go > "$1" || say "xcheck: cannot write to $1"
+	else
+		say "xcheck: not one pty but '$*': the domU waits its 60 s"
+	fi
+}
+
 # How it ended is what xl's daemon logged (it destroys the domU on a
 # poweroff, as the config says); a domU still running at the deadline is
 # a timeout.
 result=
 while [ -z "$result" ]; do
 	relay
+	if [ -n "$xcheck_arg" ]; then
+		for round in "" -PLANTED; do
+			case "$xchecked " in *" $round "*) continue ;; esac
+			if grep -q "XMA-XCHECK: listed$round\$" "$conslog" 2>/dev/null ||
+			   grep -q "XMA-XCHECK: listed$round.\$" "$conslog" 2>/dev/null; then
+				xcheck "$round"
+			fi
+		done
+	fi
 	# The state first: a domU gone by then had its reason logged before.
 	state=$(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $5 }')
 	reason=$(sed -n 's/.* has shut down, reason code \([0-9]*\) .*/\1/p' "$xllog" 2>/dev/null | head -n 1)

@@ -5,7 +5,8 @@
 #   split-guest-log.sh LOG DOM0_LOG DOMU_LOG
 #
 # DOMU_LOG gets the domU's console ("XMA-DOMU| " lines, unprefixed),
-# dom0's word on the domU ("XMA-DOMU: ", "XMA-DOMU-DIAG| ") and Xen's
+# Xen's page types of its frames ("XMA-DOMU-XEN| ", unprefixed: the
+# cross-check, run-domu.sh), dom0's word on the domU ("XMA-DOMU: ", "XMA-DOMU-DIAG| ") and Xen's
 # lines about a domain other than dom0 (d1, d1v0, Domain 1, dom1).
 # DOM0_LOG gets every other line.  Both get the host's last line
 # ("XMA-HOST: "): a boot that timed out failed both.  If dom0 never gave
@@ -21,6 +22,7 @@ mkdir -p "$(dirname "$dom0")" "$(dirname "$domu")"
 tr -d '\r' < "$logf" | awk -v dom0="$dom0" -v domu="$domu" '
 	BEGIN { printf "" > dom0; printf "" > domu }
 	/^XMA-DOMU\| / { print substr($0, 11) > domu; next }
+	/^XMA-DOMU-XEN\| / { print substr($0, 15) > domu; next }
 	/^XMA-DOMU: result: / { result = 1 }
 	/^XMA-DOMU(: |-DIAG\| )/ { print > domu; next }
 	/^XMA-HOST: / { print > domu; print > dom0; next }

@@ -70,7 +70,7 @@ mkdir -p "$logs" "$results"
 # logs of an earlier run go first, so that a boot that never happened
 # leaves nothing to judge; its failure is returned.
 boot() {
-	local leg=$1 dir=$2 mode=$3 timeout=$4 dom0_mode=$3
+	local leg=$1 dir=$2 mode=$3 timeout=$4 dom0_mode=$3 args=${5:-}
 	rm -f "$logs/$leg.log" "$logs/$leg.dom0.log" "$logs/$leg.domu.log"
 	dom0_log=$logs/$leg.log domu_log=
 	if [ "$guests" = dom0 ]; then
@@ -79,7 +79,7 @@ boot() {
 	fi
 	[ "$guests" = both ] || dom0_mode=audit
 	"$here/boot-guests.sh" --dom0 "$dom0_mode" --domu "$mode" --domu-timeout "$timeout" \
-		--timeout $((2 * timeout)) "$dir" "$logs/$leg.log"
+		--timeout $((2 * timeout)) ${args:+--kernel-args "$args"} "$dir" "$logs/$leg.log"
 	dom0_log=$logs/$leg.dom0.log domu_log=$logs/$leg.domu.log
 }
 
@@ -102,6 +102,16 @@ host_ok() {
 	[ "$guests" != domu ] || check_host "$dom0_log"
 }
 
+# The domU's cross-check with Xen's page types (compare-xen-types.py):
+# xcheck TAG [ARGS]; its counts go to xen-types.csv.
+xen_types_csv=$results/xen-types.csv
+rm -f "$xen_types_csv"
+xcheck() {
+	local tag=$1
+	shift
+	"$here/compare-xen-types.py" --csv "$xen_types_csv" --label "$tag$*" "$@" "$domu_log"
+}
+
 build=$XMA_CACHE/build/$name
 echo "== before: $name under Xen $XMA_XEN, pristine ($guests)"
 "$here/build-guest.sh" "$tree" 0 "$out/p0"
@@ -113,6 +123,10 @@ for g in "${judged[@]}"; do
 		"$results/before-audit$(suffix "$g").txt" "$(log_of "$g")" || rc=$?
 	[ $booted -ne 0 ] || host_ok || rc=1
 	leg_result "before: pristine $name boots as $(label "$g"), audit printed" $rc
+	[ "$g" = domu ] || continue
+	# Pristine: what disagrees is a finding to explain, not a failure.
+	[ $booted -ne 0 ] || xcheck p0 --report-only || booted=1
+	leg_result "before: pristine $name in PV domU: the audit cross-checked with Xen's page types" $booted
 done
 
 # xen_relocate_p2m(): dom0 only, a path a normal boot does not take.
@@ -146,8 +160,11 @@ after() {
 	local count=$1 tag=$2 what=$3 built=0 g rc tolerate sfx logf v
 	echo "== after: $name + $what ($guests)"
 	"$here/build-guest.sh" "$tree" "$count" "$out/$tag" || built=$?
-	# A boot that did not run fails every guest it was for.
-	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600 || built=$?
+	# A boot that did not run fails every guest it was for.  The whole
+	# series' domU cross-checks once more with a leaked table planted.
+	local xargs=
+	[ "$count" != "$n" ] || xargs=xma.domu_xcheck=2
+	[ $built -ne 0 ] || boot "$tag-test" "$out/$tag" test 600 "$xargs" || built=$?
 	for g in "${judged[@]}"; do
 		rc=$built tolerate=() sfx=$(suffix "$g") logf=$(log_of "$g")
 		# The audit first (for compare-audits.sh); only a failure is shown.
@@ -169,6 +186,15 @@ after() {
 		fi
 		[ $built -ne 0 ] || host_ok || rc=1
 		leg_result "after: $name + $what: kselftest in $(label "$g")" $rc
+		[ "$g" = domu ] || continue
+		rc=$built
+		[ $rc -ne 0 ] || xcheck "$tag" || rc=1
+		leg_result "after: $name + $what: in PV domU, the audit agrees with Xen's page types" $rc
+		[ "$count" = "$n" ] || continue
+		rc=$built
+		[ $rc -ne 0 ] || xcheck "$tag" --planted || rc=1
+		[ $rc -ne 0 ] || "$here/test-xen-types-controls.sh" "$domu_log" || rc=1
+		leg_result "after: $name + $what: cross-check with a leaked table planted, and its negative controls" $rc
 	done
 	return $built
 }

@@ -454,6 +454,101 @@ TEST_F(audit, leaked_table_unplaced)
 	audit_free(&after);
 }
 
+/* The pfn of the report's first "finding: kind=KIND" line, or -1. */
+static long long finding_pfn(const char *text, const char *kind)
+{
+	char key[64];
+	const char *f;
+
+	snprintf(key, sizeof(key), "\nfinding: kind=%s ", kind);
+	f = strstr(text, key);
+	f = f ? strstr(f, " pfn=0x") : NULL;
+	return f ? strtoll(f + 7, NULL, 16) : -1;
+}
+
+/* Is @pfn in a "list_ro:" run of reason @reason? */
+static bool listed_ro(const char *text, long long pfn, const char *reason)
+{
+	const char *l = text;
+	char tail[64];
+
+	snprintf(tail, sizeof(tail), " reason=%s\n", reason);
+	while ((l = strstr(l, "\nlist_ro: pfns=0x"))) {
+		char *end;
+		long long first = strtoll(l + 18, &end, 16);
+		long long last = strtoll(end + 3, &end, 16);
+
+		l++;
+		if (pfn >= first && pfn <= last && !strncmp(end, tail, strlen(tail)))
+			return true;
+	}
+	return false;
+}
+
+/* "list_pt:" lines in [@l, @end) with pinned=0, but in unowned trees. */
+static int unpinned_live_tables(const char *l, const char *end)
+{
+	int n = 0;
+
+	while ((l = strstr(l, "\nlist_pt: ")) && l < end) {
+		const char *eol = strchr(l + 1, '\n');
+		const char *p = strstr(l, " pinned=0 ");
+
+		if (p && p < eol && strncmp(strstr(l, " tree=") + 6, "unowned\n", 8))
+			n++;
+		l = eol;
+	}
+	return n;
+}
+
+/*
+ * verbose=2 lists every page the audit classified (the cross-check with
+ * Xen's page types reads it): complete, with init_mm's pgd and this
+ * process's own, every table of a live tree pinned at rest, and a leaked
+ * table (plant=3) named in flight.
+ */
+TEST_F(audit, listing_names_every_page)
+{
+	struct audit a = { 0 }, planted = { 0 };
+	const char *l, *end;
+	char own[64];
+	long long pfn;
+	int ret;
+
+	self->changes_settings = true;
+	ret = write_file(VERBOSE_PARAM, "2");
+	if (ret == -EINVAL)
+		SKIP(return, "verbose=2 refused (EINVAL): a module without it?");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, audit_read(&a));
+	EXPECT_EQ(2, a.verbose);
+	EXPECT_EQ(a.initial_pt_frames, a.initial_pt_frame_lines);
+	l = strstr(a.text, "\nlisting: tables=");
+	end = strstr(a.text, "\nlisting_end: ");
+	ASSERT_TRUE(l && end && l < end) TH_LOG("no listing:\n%s", a.text + 1);
+	EXPECT_TRUE(!!strstr(l, " lost=0 ")) TH_LOG("%.80s", l + 1);
+	EXPECT_TRUE(!!strstr(l, " level=pgd ") &&
+		    !!strstr(l, " tree=init_mm\n")) TH_LOG("no init_mm pgd");
+	snprintf(own, sizeof(own), " tree=%d:", getpid());
+	EXPECT_TRUE(!!strstr(l, own)) TH_LOG("this process's tree not listed");
+	/* At rest every table of a live tree is pinned. */
+	if (!a.total)
+		EXPECT_EQ(0, unpinned_live_tables(l, end));
+	audit_free(&a);
+
+	ret = write_file(PLANT_PARAM, "3");
+	if (ret == -EINVAL)
+		SKIP(return, "plant=3 refused (EINVAL): a module without it?");
+	ASSERT_EQ(0, ret);
+	ASSERT_EQ(0, audit_read(&planted));
+	pfn = finding_pfn(planted.text, "unplaced_pt");
+	EXPECT_GE(pfn, 0) TH_LOG("no unplaced_pt finding:\n%s", planted.text + 1);
+	EXPECT_TRUE(listed_ro(planted.text, pfn, "in_flight"))
+		TH_LOG("leaked table 0x%llx not listed in flight", pfn);
+	EXPECT_EQ(0, write_file(PLANT_PARAM, "0"));
+	audit_free(&planted);
+}
+
 /* The next report's limit and verbose, and the parameters', are these. */
 static void expect_in_effect(struct __test_metadata *_metadata,
 			     long long limit, long long verbose,
@@ -485,7 +580,7 @@ TEST_F(audit, bad_input_rejected)
 	static const char *const bad[] = {
 		/* A write of 0 bytes reaches the module: refused too. */
 		"", "\n", "foo", "limit", "limit=", "limit=-1", "limit=4097",
-		"limit=1 2", "limit=0x10", "verbose=2", "verbose=", " limit=1",
+		"limit=1 2", "limit=0x10", "verbose=3", "verbose=", " limit=1",
 		"limit=1\nverbose=1", "limit=99999999999999999999",
 		"verbose=1verbose=1verbose=1verbose=1",
 		/* Only the documented forms: no sign, no word, no suffix. */
@@ -571,7 +666,7 @@ TEST_F(audit, bad_param_values_rejected)
 		"5\t", "-0", "40960", "5\r\n",
 	};
 	static const char *const bad_verbose[] = {
-		"2", "yes", "on", "y", "01", "1 ", "+1", "-0", "true", "\n",
+		"3", "yes", "on", "y", "01", "1 ", "+1", "-0", "true", "\n",
 		"verbose=1", "00", "1\n\n", " 1",
 	};
 	struct audit b = { 0 };

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The listing (verbose=2): every page one pass classified, in a form a
+ * machine can put beside Xen's own page types (scripts/
+ * compare-xen-types.py reads it with xen-mfndump's dump of the domain):
+ * each pagetable page with its level, the Xen pagetable type that level
+ * is, its tree and PG_pinned; then runs of pfns that are read-only in the
+ * linear map for one reason, and runs of RAM pfns with no linear mapping
+ * (a frame Xen still types as a pagetable may be one of those).
+ */
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/version.h>
+#include <asm/xen/page.h>
+#include "xen_mmu_audit.h"
+
+struct xma_listing *xma_listing_alloc(unsigned int max_tables)
+{
+	struct xma_listing *l = kzalloc(sizeof(*l), GFP_KERNEL);
+
+	if (!l)
+		return NULL;
+	l->max_tables = max_tables;
+	l->tables = kvcalloc(max_tables, sizeof(*l->tables), GFP_KERNEL);
+	if (!l->tables) {
+		kfree(l);
+		return NULL;
+	}
+	return l;
+}
+
+void xma_listing_free(struct xma_listing *l)
+{
+	if (!l)
+		return;
+	kvfree(l->tables);
+	kvfree(l->runs);
+	kfree(l);
+}
+
+/* Called by the walk: no allocation here. */
+void xma_listing_add_table(struct xma_listing *l, unsigned long pfn,
+			   enum xma_level level,
+			   const struct xma_owner *owner, bool pinned)
+{
+	struct xma_listed_table *t = l->nr_tables ?
+				      &l->tables[l->nr_tables - 1] : NULL;
+
+	/* One table linked from a whole table of entries: one line. */
+	if (t && t->pfn == pfn && t->level == level && t->pinned == pinned &&
+	    t->owner.pid == owner->pid &&
+	    !strcmp(t->owner.comm, owner->comm)) {
+		t->links++;
+		return;
+	}
+	if (l->nr_tables == l->max_tables) {
+		l->lost_tables++;
+		return;
+	}
+	t = &l->tables[l->nr_tables++];
+	t->pfn = pfn;
+	t->level = level;
+	t->owner = *owner;
+	t->pinned = pinned;
+	t->links = 1;
+}
+
+/* The level Xen gives a table of @level: its distance from the leaves. */
+unsigned int xma_xen_pt_level(enum xma_level level)
+{
+	switch (level) {
+	case XMA_LVL_PTE:
+		return 1;
+	case XMA_LVL_PMD:
+		return 2;
+	case XMA_LVL_PUD:
+		return 3;
+	case XMA_LVL_P4D:
+		return 4;
+	case XMA_LVL_PGD:
+	case XMA_LVL_USER_PGD:
+		/* The levels folded at run time are not counted. */
+		if (PTRS_PER_P4D > 1)
+			return 5;
+		if (PTRS_PER_PUD > 1)
+			return 4;
+		return PTRS_PER_PMD > 1 ? 3 : 2;
+	default:
+		return 0;
+	}
+}
+
+/* A pfn the p2m gives a frame of the guest's own (not a hole, I/O, foreign). */
+static bool has_own_frame(unsigned long pfn)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 0, 0)
+	unsigned long mfn = __pfn_to_mfn(pfn);
+
+	return mfn != INVALID_P2M_ENTRY &&
+	       !(mfn & (IDENTITY_FRAME_BIT | FOREIGN_FRAME_BIT));
+#else
+	return pfn_to_mfn(pfn) != INVALID_P2M_ENTRY;
+#endif
+}
+
+/* What the listing says of @pfn outside the tables, or NULL: nothing. */
+static const char *run_class(const struct xma_pass *p, unsigned long pfn,
+			     bool *ro)
+{
+	bool writable;
+
+	*ro = test_bit(pfn, p->ro_linear);
+	if (*ro)
+		return xma_ro_class(p, pfn);
+	if (pfn_valid(pfn) && !xma_linear_pte(pfn, &writable) &&
+	    has_own_frame(pfn))
+		return "unmapped";
+	return NULL;
+}
+
+/*
+ * Scan the pass's pfns into runs of one class; with @l's runs NULL, only
+ * count them.  Classes are static strings: the same class is the same
+ * pointer.
+ */
+static unsigned int scan_runs(struct xma_listing *l, const struct xma_pass *p)
+{
+	const char *cur = NULL;
+	unsigned int nr = 0;
+	unsigned long pfn;
+	bool cur_ro = false;
+
+	for (pfn = 0; pfn < p->nr_pfns; pfn++) {
+		const char *what;
+		bool ro;
+
+		what = run_class(p, pfn, &ro);
+		if (what && what == cur && ro == cur_ro) {
+			if (l->runs && l->nr_runs)
+				l->runs[l->nr_runs - 1].last = pfn;
+			continue;
+		}
+		cur = what;
+		cur_ro = ro;
+		if (!what)
+			continue;
+		nr++;
+		if (!l->runs)
+			continue;
+		if (l->nr_runs == l->max_runs) {
+			/* Lost: so are the pfns that would extend it. */
+			l->lost_runs++;
+			cur = NULL;
+			continue;
+		}
+		l->runs[l->nr_runs].first = pfn;
+		l->runs[l->nr_runs].last = pfn;
+		l->runs[l->nr_runs].what = what;
+		l->runs[l->nr_runs].ro = ro;
+		l->nr_runs++;
+	}
+	return nr;
+}
+
+/*
+ * The runs of @p, which has just run: counted, then listed.  Pages can
+ * change between the two scans (a linear-map pte is read again): a
+ * margin covers that, and what still does not fit is counted as lost.
+ */
+int xma_listing_add_runs(struct xma_listing *l, const struct xma_pass *p)
+{
+	unsigned int nr = scan_runs(l, p);
+
+	l->max_runs = nr + nr / 4 + 16;
+	l->runs = kvcalloc(l->max_runs, sizeof(*l->runs), GFP_KERNEL);
+	if (!l->runs)
+		return -ENOMEM;
+	scan_runs(l, p);
+	return 0;
+}
