@@ -168,6 +168,34 @@ static void note_ldt_of_unused_mm(struct xma_pass *p,
 #endif
 }
 
+/*
+ * An unowned mm that has users is, mostly, a fork whose task is not
+ * visible yet, and fork gave it a copy of its parent's LDT, read-only
+ * (ldt_dup_context()).  A fork storm reuses the same page for the LDT of
+ * one child after another, so that page would be an RO leak in every
+ * pass.  Its LDT cannot be read under pgd_lock (a task of it may be
+ * replacing it), so the mm is held (mmgrab(): pgd_lock keeps its pgd,
+ * and so the mm, alive until then) and its LDT noted after pgd_lock is
+ * dropped, under its LDT lock, as a task's is (note_ldt()).
+ */
+#define XMA_MAX_USED_UNOWNED	256
+
+static bool hold_used_unowned_mm(struct xma_pgd_desc *desc,
+				 struct mm_struct **held, unsigned int *nr)
+{
+#ifdef XMA_HAVE_LDT
+	struct mm_struct *mm = xma_pgd_desc_mm(desc);
+
+	if (!mm || !atomic_read(&mm->mm_users))
+		return true;
+	if (!held || *nr == XMA_MAX_USED_UNOWNED)
+		return false;
+	mmgrab(mm);
+	held[(*nr)++] = mm;
+#endif
+	return true;
+}
+
 static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
 {
 #ifdef XMA_HAVE_LDT
@@ -261,9 +289,10 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 {
 	struct xma_tree t = { .pass = p, .owner = { .comm = "unowned" },
 			      .user = true, .mark_only = true };
+	unsigned int i, nr_held = 0;
+	struct mm_struct **held;
 	unsigned long flags;
 	struct xma_pgd_desc *pt;
-	unsigned int i;
 	pgd_t **owned;
 
 	if (!xma_kernel.pgd_list || !xma_kernel.pgd_lock)
@@ -271,6 +300,8 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 	owned = kvmalloc_array(nr + 1, sizeof(*owned), GFP_KERNEL);
 	if (!owned)
 		return;
+	/* Without it, LDTs of such mms are not known: reported, if RO. */
+	held = kvmalloc_array(XMA_MAX_USED_UNOWNED, sizeof(*held), GFP_KERNEL);
 	for (i = 0; i < nr; i++)
 		owned[i] = mms[i].mm->pgd;
 	if (xma_kernel.poking_mm && *xma_kernel.poking_mm)
@@ -286,9 +317,16 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 		p->mms_unowned++;
 		walk_tree(&t, &xma_user_tree_ops, pgd, pgd_index(XMA_USER_LIMIT));
 		note_ldt_of_unused_mm(p, pt);
+		if (!hold_used_unowned_mm(pt, held, &nr_held))
+			p->ldts_unseen++;
 	}
 	spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
 	kvfree(owned);
+	for (i = 0; i < nr_held; i++) {
+		note_ldt(p, held[i]);
+		mmdrop(held[i]);
+	}
+	kvfree(held);
 }
 
 /* Pagetables the kernel keeps for itself, beside init_mm. */

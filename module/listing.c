@@ -5,8 +5,9 @@
  * compare-xen-types.py reads it with xen-mfndump's dump of the domain):
  * each pagetable page with its level, the Xen pagetable type that level
  * is, its tree and PG_pinned; then runs of pfns that are read-only in the
- * linear map for one reason, and runs of RAM pfns with no linear mapping
- * (a frame Xen still types as a pagetable may be one of those).
+ * linear map for one reason, runs of RAM pfns with no linear mapping
+ * (a frame Xen still types as a pagetable may be one of those), and the
+ * p2m as runs of pfns on consecutive frames.
  */
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -164,18 +165,62 @@ static unsigned int scan_runs(struct xma_listing *l, const struct xma_pass *p)
 }
 
 /*
+ * The p2m as runs of pfns on consecutive frames: with it, a tool in dom0
+ * can ask Xen about each of dom0's own frames (xen-mfndump does that for
+ * a domU from its p2m, but cannot map dom0's own).
+ */
+static unsigned int scan_p2m(struct xma_listing *l, const struct xma_pass *p)
+{
+	unsigned long pfn, mfn, next = 0;
+	unsigned int nr = 0;
+	bool in_run = false;
+
+	for (pfn = 0; pfn < p->nr_pfns; pfn++) {
+		if (!has_own_frame(pfn)) {
+			in_run = false;
+			continue;
+		}
+		mfn = pfn_to_mfn(pfn);
+		if (in_run && mfn == next) {
+			next++;
+			if (l->runs && l->nr_runs)
+				l->runs[l->nr_runs - 1].last = pfn;
+			continue;
+		}
+		in_run = true;
+		next = mfn + 1;
+		nr++;
+		if (!l->runs)
+			continue;
+		if (l->nr_runs == l->max_runs) {
+			l->lost_runs++;
+			in_run = false;
+			continue;
+		}
+		l->runs[l->nr_runs].first = pfn;
+		l->runs[l->nr_runs].last = pfn;
+		l->runs[l->nr_runs].what = "p2m";
+		l->runs[l->nr_runs].ro = false;
+		l->runs[l->nr_runs].mfn = mfn;
+		l->nr_runs++;
+	}
+	return nr;
+}
+
+/*
  * The runs of @p, which has just run: counted, then listed.  Pages can
  * change between the two scans (a linear-map pte is read again): a
  * margin covers that, and what still does not fit is counted as lost.
  */
 int xma_listing_add_runs(struct xma_listing *l, const struct xma_pass *p)
 {
-	unsigned int nr = scan_runs(l, p);
+	unsigned int nr = scan_runs(l, p) + scan_p2m(l, p);
 
 	l->max_runs = nr + nr / 4 + 16;
 	l->runs = kvcalloc(l->max_runs, sizeof(*l->runs), GFP_KERNEL);
 	if (!l->runs)
 		return -ENOMEM;
 	scan_runs(l, p);
+	scan_p2m(l, p);
 	return 0;
 }

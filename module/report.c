@@ -199,7 +199,8 @@ static void show_owner(struct seq_file *m, const struct xma_owner *o)
  * verbose=2: "list_pt:" per pagetable page (links: met so many times in
  * a row by the walk; tree: init_mm, poking_mm, p2m, unowned, or the owning
  * process as pid:comm, last on the line since a comm may hold spaces),
- * "list_ro:" and "list_unmapped:" per run of pfns.
+ * "list_ro:", "list_unmapped:" and "list_p2m:" (with its first frame) per
+ * run of pfns.
  */
 static void show_listing(struct seq_file *m, const struct xma_listing *l)
 {
@@ -223,6 +224,9 @@ static void show_listing(struct seq_file *m, const struct xma_listing *l)
 		if (r->ro)
 			seq_printf(m, "list_ro: pfns=0x%lx-0x%lx reason=%s\n",
 				   r->first, r->last, r->what);
+		else if (!strcmp(r->what, "p2m"))
+			seq_printf(m, "list_p2m: pfns=0x%lx-0x%lx mfn=0x%lx\n",
+				   r->first, r->last, r->mfn);
 		else
 			seq_printf(m, "list_%s: pfns=0x%lx-0x%lx\n", r->what,
 				   r->first, r->last);
@@ -266,6 +270,7 @@ static int xma_show(struct seq_file *m, void *v)
 	seq_printf(m, "mms_audited: %u\n", p->mms_audited);
 	seq_printf(m, "mms_skipped: %u\n", p->mms_skipped);
 	seq_printf(m, "mms_unowned: %u\n", p->mms_unowned);
+	seq_printf(m, "ldts_unseen: %u\n", p->ldts_unseen);
 	seq_printf(m, "initial_pt_frames: %u\n", p->initial_pt.frames);
 	seq_printf(m, "initial_pt_in_use: %u\n", p->initial_pt.in_use);
 	seq_printf(m, "initial_pt_released: %u\n", p->initial_pt.released);

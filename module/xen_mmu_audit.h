@@ -82,8 +82,9 @@ struct xma_listed_table {
 
 struct xma_listed_run {
 	unsigned long first, last;
-	const char *what;		/* xma_ro_class(), or "unmapped" */
+	const char *what;		/* xma_ro_class(), "unmapped", "p2m" */
 	bool ro;
+	unsigned long mfn;		/* "p2m": the first pfn's frame */
 };
 
 struct xma_listing {
@@ -108,6 +109,7 @@ struct xma_pass {
 	unsigned int mms_audited;
 	unsigned int mms_skipped;
 	unsigned int mms_unowned;	/* pinned trees no task owns */
+	unsigned int ldts_unseen;	/* of those, in use, LDT not noted */
 	unsigned int raced;		/* table unlinked while being judged */
 	unsigned int pt_in_flight;	/* pinned tables no walk found */
 	unsigned int pt_uncovered;	/* tables beyond nr_pfns */

@@ -141,6 +141,22 @@ cross_check() {
 	fi
 }
 
+# dom0's own cross-check, when it hosts a domU (so it has the toolstack's
+# libxenctrl): xen-own-types runs the audit with its listing and asks Xen
+# about each of dom0's frames, before any daemon of the toolstack runs.
+dom0_cross_check() {
+	[ -x /usr/sbin/xen-own-types ] || return 0
+	ctl=/sys/kernel/debug/xen_mmu_audit_control
+	mkdir -p /proc/xen
+	grep -q xenfs /proc/mounts || mount -t xenfs xenfs /proc/xen
+	grep -q control_d /proc/xen/capabilities 2>/dev/null || return 0
+	[ -e "$ctl" ] || load_module || return 1
+	echo verbose=2 > "$ctl" || return 1
+	cat /sys/kernel/debug/xen_mmu_audit > /dev/null
+	/usr/sbin/xen-own-types /sys/kernel/debug/xen_mmu_audit
+	echo verbose=0 > "$ctl"
+}
+
 # One check of the lockdown mode: "ok" if the shell command $2 succeeds.
 lockdown_check() {
 	if sh -c "$2" >/dev/null 2>&1; then
@@ -190,6 +206,7 @@ case "$mode" in
 test)
 	load_module && print_audit && run_kselftest
 	[ "$xcheck" = 0 ] || cross_check
+	[ -z "$domu" ] || dom0_cross_check
 	;;
 plant)
 	if [ "$plant" = 1 ]; then
@@ -204,6 +221,7 @@ lockdown)
 audit)
 	load_module && print_audit
 	[ "$xcheck" = 0 ] || cross_check
+	[ -z "$domu" ] || dom0_cross_check
 	;;
 panic)
 	echo "XMA-INIT: exiting init on purpose"

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Pack a dom0 initramfs that can start a PV domU: a guest initramfs
 # (make-initramfs.sh), then Xen's toolstack (toolstack-root.sh), then
-# /domu: the domU's kernel and initramfs and run-domu.sh.  The kernel
+# /domu: the domU's kernel and initramfs and run-domu.sh, and
+# xen-own-types (dom0's own cross-check).  The kernel
 # unpacks concatenated cpio archives in order, so the three are simply
 # concatenated.
 #
@@ -29,6 +30,12 @@ cp "$kernel" "$stage/domu/bzImage"
 cp "$ramdisk" "$stage/domu/initramfs.cpio.gz"
 cp "$XMA_TOP/scripts/run-domu.sh" "$stage/domu/run-domu.sh"
 chmod 755 "$stage/domu/run-domu.sh"
+# dom0's own cross-check with Xen's page types (guest-init.sh), against
+# the toolstack's libxenctrl, which it loads itself.
+mkdir -p "$stage/usr/sbin"
+gcc -O2 -Wall -Wextra -Werror -o "$stage/usr/sbin/xen-own-types" \
+	"$XMA_TOP/scripts/xen-own-types.c" -ldl ||
+	die "building xen-own-types failed"
 
 pack() {
 	(cd "$1" && find . ! -name .complete | LC_ALL=C sort | cpio -o -H newc --quiet -R 0:0) | gzip -n

@@ -182,6 +182,12 @@ expect_fail "made-up skip" "$logs/skip.log" "skipped"
 expect_fail "made-up WARNING" "$logs/warn.log" "crash"
 { tap $'1..1\nok 1 a' 0; echo "storm[54]: segfault at 0 ip 0000000000407b52 sp 00007fff73146e88 error 4"; } > "$logs/segv.log"
 expect_fail "made-up user-space segfault" "$logs/segv.log" "crash"
+{ tap $'1..1\nok 1 a' 0; printf 'XMA-KMEMLEAK-BEGIN\nunreferenced object 0xffff888004d3c000 (size 64):\nXMA-KMEMLEAK-END\n'; } > "$logs/leak.log"
+expect_fail "made-up kmemleak report after the run" "$logs/leak.log" "crash"
+# The scanning thread's word during the run is not one (see verdict.sh).
+{ tap $'1..1\nok 1 a' 0; echo "kmemleak: 6 new suspected memory leaks (see /sys/kernel/debug/kmemleak)"; \
+  printf 'XMA-KMEMLEAK-BEGIN\nXMA-KMEMLEAK-END\n'; } > "$logs/leak-interim.log"
+expect_pass "made-up kmemleak interim report, nothing left after the run" "$logs/leak-interim.log"
 tap $'1..2\nnot ok 1 global.idle_no_findings\nok 2 b' 1 > "$logs/known.log"
 expect_fail "made-up known findings, not tolerated" "$logs/known.log" "not ok"
 if "$here/verdict.sh" --tolerate-findings "$logs/known.log" >/dev/null 2>&1; then
