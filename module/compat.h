@@ -35,6 +35,19 @@
 #include <linux/kprobes.h>
 #endif
 
+/* A pfn the p2m gives a frame of the guest's own (not a hole, I/O, foreign) */
+static inline bool xma_pfn_has_frame(unsigned long pfn)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 0, 0)
+	unsigned long mfn = __pfn_to_mfn(pfn);
+
+	return mfn != INVALID_P2M_ENTRY &&
+	       !(mfn & (IDENTITY_FRAME_BIT | FOREIGN_FRAME_BIT));
+#else
+	return pfn_to_mfn(pfn) != INVALID_P2M_ENTRY;
+#endif
+}
+
 /* Holding an mm_struct itself (mm_count), not its address space */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)
 static inline void mmgrab(struct mm_struct *mm)

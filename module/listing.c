@@ -12,7 +12,6 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
-#include <linux/version.h>
 #include <asm/xen/page.h>
 #include "xen_mmu_audit.h"
 
@@ -92,19 +91,6 @@ unsigned int xma_xen_pt_level(enum xma_level level)
 	}
 }
 
-/* A pfn the p2m gives a frame of the guest's own (not a hole, I/O, foreign). */
-static bool has_own_frame(unsigned long pfn)
-{
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(4, 0, 0)
-	unsigned long mfn = __pfn_to_mfn(pfn);
-
-	return mfn != INVALID_P2M_ENTRY &&
-	       !(mfn & (IDENTITY_FRAME_BIT | FOREIGN_FRAME_BIT));
-#else
-	return pfn_to_mfn(pfn) != INVALID_P2M_ENTRY;
-#endif
-}
-
 /* What the listing says of @pfn outside the tables, or NULL: nothing. */
 static const char *run_class(const struct xma_pass *p, unsigned long pfn,
 			     bool *ro)
@@ -115,7 +101,7 @@ static const char *run_class(const struct xma_pass *p, unsigned long pfn,
 	if (*ro)
 		return xma_ro_class(p, pfn);
 	if (pfn_valid(pfn) && !xma_linear_pte(pfn, &writable) &&
-	    has_own_frame(pfn))
+	    xma_pfn_has_frame(pfn))
 		return "unmapped";
 	return NULL;
 }
@@ -176,7 +162,7 @@ static unsigned int scan_p2m(struct xma_listing *l, const struct xma_pass *p)
 	bool in_run = false;
 
 	for (pfn = 0; pfn < p->nr_pfns; pfn++) {
-		if (!has_own_frame(pfn)) {
+		if (!xma_pfn_has_frame(pfn)) {
 			in_run = false;
 			continue;
 		}
