@@ -7,7 +7,7 @@
  * is, its tree and PG_pinned; then runs of pfns that are read-only in the
  * linear map for one reason, runs of RAM pfns with no linear mapping
  * (a frame Xen still types as a pagetable may be one of those), and the
- * p2m as runs of pfns on consecutive frames.
+ * p2m as runs of pfns on consecutive frames (printed with verbose=3).
  */
 #include <linux/mm.h>
 #include <linux/slab.h>

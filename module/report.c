@@ -5,10 +5,10 @@
  * fresh audit; reads print it (format in README, version first).
  *
  * The settings: "limit" (findings listed, 0..XMA_MAX_FINDINGS, in decimal
- * as written) and "verbose" (0, 1 or 2; 1 also lists Xen's initial
- * pagetable frames, 2 also every page the audit classified: listing.c),
- * as module parameters, and as the commands "limit=N" and
- * "verbose=0|1|2" written to /sys/kernel/debug/xen_mmu_audit_control (one
+ * as written) and "verbose" (0..3; 1 also lists Xen's initial pagetable
+ * frames, 2 also every page the audit classified: listing.c, 3 also the
+ * p2m), as module parameters, and as the commands "limit=N" and
+ * "verbose=N" written to /sys/kernel/debug/xen_mmu_audit_control (one
  * per write; which debugfs refuses under lockdown).  Anything else is
  * refused with -EINVAL and changes nothing.
  */
@@ -27,7 +27,7 @@
 #include "xen_mmu_audit.h"
 
 #define XMA_CMD_MAX	32
-#define XMA_VERBOSE_MAX	2
+#define XMA_VERBOSE_MAX	3
 
 static struct dentry *xma_file, *xma_control;
 static DEFINE_MUTEX(xma_settings_lock);
@@ -160,7 +160,7 @@ static const struct kernel_param_ops setting_ops = {
 module_param_cb(limit, &setting_ops, &xma_limit, 0644);
 MODULE_PARM_DESC(limit, "findings the report lists, 0..4096 (default 100)");
 module_param_cb(verbose, &setting_ops, &xma_verbose, 0644);
-MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames, 2: and every page classified");
+MODULE_PARM_DESC(verbose, "1: the report lists Xen's initial pagetable frames, 2: and every page classified, 3: and the p2m");
 
 struct xma_open {
 	struct xma_result res;
@@ -199,10 +199,12 @@ static void show_owner(struct seq_file *m, const struct xma_owner *o)
  * verbose=2: "list_pt:" per pagetable page (links: met so many times in
  * a row by the walk; tree: init_mm, poking_mm, p2m, unowned, or the owning
  * process as pid:comm, last on the line since a comm may hold spaces),
- * "list_ro:", "list_unmapped:" and "list_p2m:" (with its first frame) per
- * run of pfns.
+ * "list_ro:" and "list_unmapped:" per run of pfns; with verbose=3,
+ * "list_p2m:" too (with its first frame: a restored domU's p2m is a run
+ * per pfn).
  */
-static void show_listing(struct seq_file *m, const struct xma_listing *l)
+static void show_listing(struct seq_file *m, const struct xma_listing *l,
+			 bool p2m)
 {
 	unsigned int i;
 
@@ -224,10 +226,10 @@ static void show_listing(struct seq_file *m, const struct xma_listing *l)
 		if (r->ro)
 			seq_printf(m, "list_ro: pfns=0x%lx-0x%lx reason=%s\n",
 				   r->first, r->last, r->what);
-		else if (!strcmp(r->what, "p2m"))
+		else if (!strcmp(r->what, "p2m") && p2m)
 			seq_printf(m, "list_p2m: pfns=0x%lx-0x%lx mfn=0x%lx\n",
 				   r->first, r->last, r->mfn);
-		else
+		else if (strcmp(r->what, "p2m"))
 			seq_printf(m, "list_%s: pfns=0x%lx-0x%lx\n", r->what,
 				   r->first, r->last);
 	}
@@ -306,7 +308,7 @@ static int xma_show(struct seq_file *m, void *v)
 	if (o->verbose)
 		show_initial_pt_frames(m, r);
 	if (r->listing)
-		show_listing(m, r->listing);
+		show_listing(m, r->listing, o->verbose >= 3);
 	return 0;
 }
 

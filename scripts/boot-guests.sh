@@ -79,7 +79,10 @@ initramfs=$guest/dom0-initramfs.cpio.gz
 	"$domu_dir/bzImage" "$domu_dir/initramfs.cpio.gz"
 # dom0's vCPUs pinned to physical CPUs 0 and 1, the domU's to CPUs of
 # their own (run-domu.sh pins them to the last ones): see run-domu.sh.
-"$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${domu_mem}M" \
+# A local migration holds the domU twice for a while.
+room=$domu_mem
+[ "$domu_mode" != lifecycle ] || room=$((2 * domu_mem))
+"$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${room}M" \
 	--cpus $((2 + domu_vcpus)) --xen-args dom0_vcpus_pin \
 	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus $kargs" \
 	"$guest/bzImage" "$initramfs" "$logf"

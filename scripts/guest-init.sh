@@ -20,6 +20,10 @@
 #          xma.bench_forks=F xma.bench_mmaps=M
 #   storm  the kselftest's storm alone, no module, xma.storm_seconds=S
 #          (default 60): does the kernel survive it without the audit?
+#   lifecycle  (a domU) load the module and print the audit, then, each
+#          time dom0 has done a step of the domU's lifecycle to it (save
+#          and restore, migration, vCPUs: run-domu.sh), print the audit
+#          again (XMA-STEP-AUDIT-BEGIN <n> <step>); at the end, the kselftest
 # Output between XMA-*-BEGIN/END markers is what the host reads; the
 # kernel's messages below KERN_WARNING come last (XMA-KLOG).
 #
@@ -142,7 +146,8 @@ cross_check() {
 }
 
 # dom0's own cross-check, when it hosts a domU (so it has the toolstack's
-# libxenctrl): xen-own-types runs the audit with its listing and asks Xen
+# libxenctrl): xen-own-types runs the audit with its listing and the p2m
+# (verbose=3) and asks Xen
 # about each of dom0's frames, before any daemon of the toolstack runs.
 dom0_cross_check() {
 	[ -x /usr/sbin/xen-own-types ] || return 0
@@ -151,7 +156,7 @@ dom0_cross_check() {
 	grep -q xenfs /proc/mounts || mount -t xenfs xenfs /proc/xen
 	grep -q control_d /proc/xen/capabilities 2>/dev/null || return 0
 	[ -e "$ctl" ] || load_module || return 1
-	echo verbose=2 > "$ctl" || return 1
+	echo verbose=3 > "$ctl" || return 1
 	cat /sys/kernel/debug/xen_mmu_audit > /dev/null
 	/usr/sbin/xen-own-types /sys/kernel/debug/xen_mmu_audit
 	echo verbose=0 > "$ctl"
@@ -262,6 +267,31 @@ storm)
 	/selftests/xen_mmu_audit_storm "$storm_seconds" 2>&1
 	echo "XMA-STORM-EXIT: $?"
 	echo "XMA-STORM-END"
+	;;
+lifecycle)
+	if load_module && print_audit; then
+		n=0
+		while :; do
+			echo "XMA-LIFECYCLE: ready"
+			step=
+			read -r -t 900 step
+			case "$step" in
+			"")
+				echo "XMA-LIFECYCLE: no word from dom0 in 900 s"
+				break
+				;;
+			done | failed)
+				echo "XMA-LIFECYCLE: $step"
+				break
+				;;
+			esac
+			n=$((n + 1))
+			echo "XMA-STEP-AUDIT-BEGIN $n $step"
+			cat /sys/kernel/debug/xen_mmu_audit
+			echo "XMA-STEP-AUDIT-END"
+		done
+		run_kselftest
+	fi
 	;;
 hang)
 	echo "XMA-INIT: hanging on purpose"

@@ -100,6 +100,7 @@ ramdisk = "/domu/initramfs.cpio.gz"
 extra = "console=hvc0 xma.mode=$mode$xcheck_arg"
 memory = $mem
 vcpus = $vcpus
+maxvcpus = $vcpus
 cpus = [$pins]
 on_poweroff = "destroy"
 on_reboot = "preserve"
@@ -155,12 +156,76 @@ xcheck() {
 	fi
 }
 
+# The lifecycle (MODE lifecycle, guest-init.sh): each time the domU says
+# "XMA-LIFECYCLE: ready", the next step is done to it, and its name then
+# told on its console (the newest pty: a restored or migrated domU has a
+# new one); after the last, "done".  A step that fails shows xl's output,
+# and ends the lifecycle ("failed").
+steps="save save save migrate vcpus-1 vcpus-$vcpus"
+[ "$vcpus" -gt 1 ] || steps="save save save migrate"
+steps_done=0
+tell_domu() {
+	pty=$(ls -t /dev/pts/[0-9]* 2>/dev/null | head -n 1)
+	if [ -z "$pty" ] || ! echo "$1" > "$pty"; then
+		say "lifecycle: cannot tell the domU '$1' (pty '$pty')"
+	fi
+}
+lifecycle_step() {
+	steps_done=$((steps_done + 1))
+	# shellcheck disable=SC2086 # a list of words
+	set -- $steps
+	if [ "$steps_done" -gt $# ]; then
+		tell_domu done
+		return
+	fi
+	shift $((steps_done - 1))
+	step=$1
+	t0=$(date +%s)
+	case "$step" in
+	save)
+		rm -f /tmp/xma-domu.save
+		xl save "$name" /tmp/xma-domu.save > /tmp/xl-step.out 2>&1 &&
+		xl restore /tmp/xma-domu.save >> /tmp/xl-step.out 2>&1
+		;;
+	migrate)
+		# No ssh: xl runs the receiving side through sh -c.
+		xl migrate -s "" "$name" "xl migrate-receive" > /tmp/xl-step.out 2>&1
+		;;
+	vcpus-*)
+		xl vcpu-set "$name" "${step#vcpus-}" > /tmp/xl-step.out 2>&1
+		;;
+	esac
+	rc=$?
+	rm -f /tmp/xma-domu.save
+	say "lifecycle: step $steps_done $step: exit $rc in $(($(date +%s) - t0)) s, domain $(xl domid "$name" 2>/dev/null)"
+	# A PV domU migrates live, and Xen tracks its dirty pages with shadow
+	# paging, which Debian builds Xen without (CONFIG_SHADOW_PAGING off):
+	# the domU then stays where it is, untouched.  Said so, not failed.
+	if [ $rc -ne 0 ] && [ "$step" = migrate ] &&
+	   grep -q 'Failed to enable logdirty: 95' /tmp/xl-step.out; then
+		say "lifecycle: step $steps_done migrate: not possible under this Xen: log-dirty for PV is EOPNOTSUPP without shadow paging"
+		tell_domu migrate-unsupported
+		return
+	fi
+	if [ $rc -ne 0 ]; then
+		sed 's/^/XMA-DOMU-DIAG| xl: /' /tmp/xl-step.out
+		xl dmesg 2>&1 | tail -n 20 | sed 's/^/XMA-DOMU-DIAG| xl dmesg: /'
+		tell_domu failed
+		return
+	fi
+	tell_domu "$step"
+}
+
 # How it ended is what xl's daemon logged (it destroys the domU on a
 # poweroff, as the config says); a domU still running at the deadline is
 # a timeout.
 result=
 while [ -z "$result" ]; do
 	relay
+	if [ "$mode" = lifecycle ]; then
+		ready=$(grep -c 'XMA-LIFECYCLE: ready' "$conslog" 2>/dev/null)
+		[ "${ready:-0}" -le "$steps_done" ] || lifecycle_step
+	fi
 	if [ -n "$xcheck_arg" ]; then
 		for round in "" -PLANTED; do
 			case "$xchecked " in *" $round "*) continue ;; esac
@@ -172,7 +237,10 @@ while [ -z "$result" ]; do
 	fi
 	# The state first: a domU gone by then had its reason logged before.
 	state=$(xl list "$name" 2>/dev/null | awk 'NR == 2 { print $5 }')
-	reason=$(sed -n 's/.* has shut down, reason code \([0-9]*\) .*/\1/p' "$xllog" 2>/dev/null | head -n 1)
+	# Suspend (2) is how a save or a migration ends a domain: no end.
+	# A restored or migrated domU has a daemon of its own, and its log.
+	reason=$(cat "$xllog" /var/log/xen/xl-"$name"--*.log 2>/dev/null |
+		sed -n 's/.* has shut down, reason code \([013-9][0-9]*\) .*/\1/p' | head -n 1)
 	case "$reason" in
 	0) result=poweroff ;;
 	1) result="rebooted (shutdown reason 1)" ;;

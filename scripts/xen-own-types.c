@@ -5,11 +5,11 @@
  * it cannot map for its own domain; this asks Xen about each of dom0's
  * own frames (XEN_DOMCTL_getpageframeinfo3, through libxenctrl's
  * xc_get_pfn_type_batch(), which no public header declares), with the
- * p2m the audit's listing gives (verbose=2, "list_p2m:" runs).
+ * p2m the audit's listing gives (verbose=3, "list_p2m:" runs).
  *
  *   xen-own-types AUDIT_FILE
  *
- * Prints the audit (with verbose=2 set: its listing) between
+ * Prints the audit (with verbose=3 set: its listing and p2m) between
  * XMA-LISTING-BEGIN/END and Xen's typed frames between
  * XMA-XEN-TYPES-BEGIN/END in xen-mfndump's format, for
  * compare-xen-types.py.  Everything this process needs is allocated and

@@ -580,7 +580,7 @@ TEST_F(audit, bad_input_rejected)
 	static const char *const bad[] = {
 		/* A write of 0 bytes reaches the module: refused too. */
 		"", "\n", "foo", "limit", "limit=", "limit=-1", "limit=4097",
-		"limit=1 2", "limit=0x10", "verbose=3", "verbose=", " limit=1",
+		"limit=1 2", "limit=0x10", "verbose=4", "verbose=", " limit=1",
 		"limit=1\nverbose=1", "limit=99999999999999999999",
 		"verbose=1verbose=1verbose=1verbose=1",
 		/* Only the documented forms: no sign, no word, no suffix. */
@@ -666,7 +666,7 @@ TEST_F(audit, bad_param_values_rejected)
 		"5\t", "-0", "40960", "5\r\n",
 	};
 	static const char *const bad_verbose[] = {
-		"3", "yes", "on", "y", "01", "1 ", "+1", "-0", "true", "\n",
+		"4", "yes", "on", "y", "01", "1 ", "+1", "-0", "true", "\n",
 		"verbose=1", "00", "1\n\n", " 1",
 	};
 	struct audit b = { 0 };
