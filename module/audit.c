@@ -12,6 +12,7 @@
  * an RCU grace period and a pause, sees it again.
  */
 #include <linux/delay.h>
+#include <linux/jhash.h>
 #include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmu_context.h>
@@ -128,10 +129,74 @@ static struct xma_mm_ref *collect_mms(unsigned int *nr, unsigned int *skipped)
 	return refs;
 }
 
+/*
+ * The contents of a page, as two 32-bit sums, and whether it is all
+ * zeroes (which no sum stands for: see note_ldt_sum()).
+ */
+static bool page_sums(const void *va, u32 sum[2])
+{
+	const u32 *w = va;
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u32) && !w[i]; i++)
+		;
+	if (i == PAGE_SIZE / sizeof(u32))
+		return false;
+	sum[0] = jhash2(w, PAGE_SIZE / sizeof(u32), 0);
+	sum[1] = jhash2(w, PAGE_SIZE / sizeof(u32), 0x9e3779b9);
+	return true;
+}
+
+/*
+ * A fork gives the child mm a copy of its parent's LDT, read-only, while
+ * its pgd is on pgd_list and its task not yet visible; until
+ * init_new_context() the child's mm_struct is a byte copy of the
+ * parent's, locks included, and it can still be freed without its
+ * reference count (mm_init() failing): nothing of it can be taken or
+ * read safely.  A fork storm puts that copy on the same page child after
+ * child, where it would be an RO leak in every pass.  So the contents of
+ * each LDT page noted under a lock are remembered, and a read-only page
+ * with no other reason whose contents are the same is taken as such a
+ * copy (xma_ldt_copy(), counted as ldt_copies).  All-zero pages are
+ * never remembered: any zeroed page would match them.
+ */
+static void note_ldt_sum(struct xma_pass *p, const void *va)
+{
+	unsigned int i;
+	u32 sum[2];
+
+	if (!page_sums(va, sum))
+		return;
+	for (i = 0; i < p->nr_ldt_sums; i++)
+		if (p->ldt_sums[i][0] == sum[0] && p->ldt_sums[i][1] == sum[1])
+			return;
+	if (p->nr_ldt_sums < XMA_MAX_LDT_SUMS) {
+		p->ldt_sums[p->nr_ldt_sums][0] = sum[0];
+		p->ldt_sums[p->nr_ldt_sums++][1] = sum[1];
+	}
+}
+
+bool xma_ldt_copy(const struct xma_pass *p, unsigned long pfn)
+{
+	unsigned int i;
+	u32 sum[2];
+
+	if (!pfn_valid(pfn) || PageHighMem(pfn_to_page(pfn)) ||
+	    !page_sums(page_address(pfn_to_page(pfn)), sum))
+		return false;
+	for (i = 0; i < p->nr_ldt_sums; i++)
+		if (p->ldt_sums[i][0] == sum[0] && p->ldt_sums[i][1] == sum[1])
+			return true;
+	return false;
+}
+
 /* Xen makes LDT pages read-only (set_aliased_prot); they are known. */
 #ifdef XMA_HAVE_LDT
-/* Atomic bit ops: CPUs answering note_loaded_ldt() run at once. */
-static void note_ldt_pages(struct xma_pass *p, mm_context_t *ctx)
+/*
+ * Atomic bit ops: CPUs answering note_loaded_ldt() run at once; they do
+ * not remember contents (@sum false), the callers under a lock do.
+ */
+static void note_ldt_pages(struct xma_pass *p, mm_context_t *ctx, bool sum)
 {
 	unsigned long off, size;
 	void *ldt;
@@ -144,6 +209,8 @@ static void note_ldt_pages(struct xma_pass *p, mm_context_t *ctx)
 
 		if (pfn < p->nr_pfns)
 			set_bit(pfn, p->ro_known);
+		if (sum)
+			note_ldt_sum(p, va);
 	}
 }
 #endif
@@ -164,43 +231,15 @@ static void note_ldt_of_unused_mm(struct xma_pass *p,
 	struct mm_struct *mm = xma_pgd_desc_mm(desc);
 
 	if (mm && !atomic_read(&mm->mm_users))
-		note_ldt_pages(p, &mm->context);
+		note_ldt_pages(p, &mm->context, true);
 #endif
-}
-
-/*
- * An unowned mm that has users is, mostly, a fork whose task is not
- * visible yet, and fork gave it a copy of its parent's LDT, read-only
- * (ldt_dup_context()).  A fork storm reuses the same page for the LDT of
- * one child after another, so that page would be an RO leak in every
- * pass.  Its LDT cannot be read under pgd_lock (a task of it may be
- * replacing it), so the mm is held (mmgrab(): pgd_lock keeps its pgd,
- * and so the mm, alive until then) and its LDT noted after pgd_lock is
- * dropped, under its LDT lock, as a task's is (note_ldt()).
- */
-#define XMA_MAX_USED_UNOWNED	256
-
-static bool hold_used_unowned_mm(struct xma_pgd_desc *desc,
-				 struct mm_struct **held, unsigned int *nr)
-{
-#ifdef XMA_HAVE_LDT
-	struct mm_struct *mm = xma_pgd_desc_mm(desc);
-
-	if (!mm || !atomic_read(&mm->mm_users))
-		return true;
-	if (!held || *nr == XMA_MAX_USED_UNOWNED)
-		return false;
-	mmgrab(mm);
-	held[(*nr)++] = mm;
-#endif
-	return true;
 }
 
 static void note_ldt(struct xma_pass *p, struct mm_struct *mm)
 {
 #ifdef XMA_HAVE_LDT
 	xma_ldt_lock(mm);
-	note_ldt_pages(p, &mm->context);
+	note_ldt_pages(p, &mm->context, true);
 	xma_ldt_unlock(mm);
 #endif
 }
@@ -221,7 +260,7 @@ static void note_loaded_ldt(void *data)
 	struct mm_struct *mm = current->active_mm;
 
 	if (mm && mm != xma_kernel.init_mm && !atomic_read(&mm->mm_users))
-		note_ldt_pages(data, &mm->context);
+		note_ldt_pages(data, &mm->context, false);
 }
 #endif
 
@@ -289,10 +328,9 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 {
 	struct xma_tree t = { .pass = p, .owner = { .comm = "unowned" },
 			      .user = true, .mark_only = true };
-	unsigned int i, nr_held = 0;
-	struct mm_struct **held;
 	unsigned long flags;
 	struct xma_pgd_desc *pt;
+	unsigned int i;
 	pgd_t **owned;
 
 	if (!xma_kernel.pgd_list || !xma_kernel.pgd_lock)
@@ -300,8 +338,7 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 	owned = kvmalloc_array(nr + 1, sizeof(*owned), GFP_KERNEL);
 	if (!owned)
 		return;
-	/* Without it, LDTs of such mms are not known: reported, if RO. */
-	held = kvmalloc_array(XMA_MAX_USED_UNOWNED, sizeof(*held), GFP_KERNEL);
+
 	for (i = 0; i < nr; i++)
 		owned[i] = mms[i].mm->pgd;
 	if (xma_kernel.poking_mm && *xma_kernel.poking_mm)
@@ -317,16 +354,9 @@ static void audit_unowned_pgds(struct xma_pass *p, struct xma_mm_ref *mms,
 		p->mms_unowned++;
 		walk_tree(&t, &xma_user_tree_ops, pgd, pgd_index(XMA_USER_LIMIT));
 		note_ldt_of_unused_mm(p, pt);
-		if (!hold_used_unowned_mm(pt, held, &nr_held))
-			p->ldts_unseen++;
 	}
 	spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
 	kvfree(owned);
-	for (i = 0; i < nr_held; i++) {
-		note_ldt(p, held[i]);
-		mmdrop(held[i]);
-	}
-	kvfree(held);
 }
 
 /* Pagetables the kernel keeps for itself, beside init_mm. */

@@ -247,6 +247,8 @@ const char *xma_ro_class(const struct xma_pass *p, unsigned long pfn)
 		return xma_known_ro_reason(pfn);
 	if (pinned_table_in_flight(pfn))
 		return "in_flight";
+	if (xma_ldt_copy(p, pfn))
+		return "ldt_copy";
 	return "leak";
 }
 
@@ -275,6 +277,10 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		/* Still read-only now, not just while being unpinned? */
 		if (!xma_linear_pte(pfn, &writable) || writable)
 			continue;
+		if (xma_ldt_copy(p, pfn)) {
+			p->ldt_copies++;
+			continue;
+		}
 		add_finding(p, XMA_RO_LEAK, XMA_LVL_NONE, pfn, NULL,
 			    ro_leak_reason(pfn));
 	}

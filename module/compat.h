@@ -48,14 +48,6 @@ static inline bool xma_pfn_has_frame(unsigned long pfn)
 #endif
 }
 
-/* Holding an mm_struct itself (mm_count), not its address space */
-#if LINUX_VERSION_CODE < KERNEL_VERSION(4, 11, 0)
-static inline void mmgrab(struct mm_struct *mm)
-{
-	atomic_inc(&mm->mm_count);
-}
-#endif
-
 /* Accessing an entry once */
 #ifndef READ_ONCE
 #define READ_ONCE(x)	ACCESS_ONCE(x)

@@ -272,7 +272,7 @@ static int xma_show(struct seq_file *m, void *v)
 	seq_printf(m, "mms_audited: %u\n", p->mms_audited);
 	seq_printf(m, "mms_skipped: %u\n", p->mms_skipped);
 	seq_printf(m, "mms_unowned: %u\n", p->mms_unowned);
-	seq_printf(m, "ldts_unseen: %u\n", p->ldts_unseen);
+	seq_printf(m, "ldt_copies: %u\n", p->ldt_copies);
 	seq_printf(m, "initial_pt_frames: %u\n", p->initial_pt.frames);
 	seq_printf(m, "initial_pt_in_use: %u\n", p->initial_pt.in_use);
 	seq_printf(m, "initial_pt_released: %u\n", p->initial_pt.released);

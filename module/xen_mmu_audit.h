@@ -16,6 +16,8 @@
 #define XMA_MAX_FINDINGS	4096
 /* Of those, tables in flight (XMA_UNPLACED_PT) a pass keeps at most. */
 #define XMA_MAX_UNPLACED	32
+/* Distinct LDT page contents a pass remembers (audit.c) */
+#define XMA_MAX_LDT_SUMS	32
 
 enum xma_level {
 	XMA_LVL_PGD,
@@ -109,7 +111,10 @@ struct xma_pass {
 	unsigned int mms_audited;
 	unsigned int mms_skipped;
 	unsigned int mms_unowned;	/* pinned trees no task owns */
-	unsigned int ldts_unseen;	/* of those, in use, LDT not noted */
+	/* Contents of the LDT pages noted: a fork's copy is known by them. */
+	u32 ldt_sums[XMA_MAX_LDT_SUMS][2];
+	unsigned int nr_ldt_sums;
+	unsigned int ldt_copies;	/* RO pages known as such a copy */
 	unsigned int raced;		/* table unlinked while being judged */
 	unsigned int pt_in_flight;	/* pinned tables no walk found */
 	unsigned int pt_uncovered;	/* tables beyond nr_pfns */
@@ -196,6 +201,7 @@ int xma_audit(struct xma_result *res, bool list);
 void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);
 const char *xma_known_ro_reason(unsigned long pfn);
+bool xma_ldt_copy(const struct xma_pass *p, unsigned long pfn);
 
 /* listing.c: verbose=2 */
 struct xma_listing *xma_listing_alloc(unsigned int max_tables);

@@ -30,8 +30,8 @@ pinned; every other frame is of no pagetable type).  The rules, per pfn:
      before: Xen keeps a frame's type after its last use); a frame the
      guest maps writable cannot be typed so (Xen would refuse the mapping)
   4. a plain read-only page (kernel image, start_info, zero page, GDT,
-     another read-only alias) is no pagetable to Xen: neither typed nor
-     pinned
+     another read-only alias, a fork's copy of an LDT) is no pagetable
+     to Xen: neither typed nor pinned
 
 Prints the counts (frames compared, agreeing, disagreeing per rule) and
 each disagreement; exits 1 on any disagreement, or when either side is
@@ -46,7 +46,7 @@ import argparse
 import re
 import sys
 
-PLAIN_RO = {"kernel_image", "start_info", "zero_page", "gdt", "alias"}
+PLAIN_RO = {"kernel_image", "start_info", "zero_page", "gdt", "alias", "ldt_copy"}
 REPORTED_RO = {"in_flight", "leak", "initial_pt"}
 ROOTS = {"pgd", "user_pgd"}
 RULES = {
