@@ -15,6 +15,9 @@
  *    audit's "unconfirmed" count shows.
  * plant=3: a leaked pagetable page: zeroed, read-only, pinned by Xen as an
  *    L1 table, PG_pinned and of pagetable type, linked by no tree.
+ * plant=4: a fresh read-only page holding a copy of the writer's LDT, as
+ *    fork makes one for a child: no RO leak, counted as an LDT copy
+ *    (audit.c's note_ldt_sum()).  The writer must have an LDT (-ENOENT).
  *
  * Not planted: a writable pagetable page (Xen refuses to map a pinned
  * pagetable page writable, so the guest cannot create one) and a stranded
@@ -37,7 +40,7 @@
 #include "xen_mmu_audit.h"
 
 static DEFINE_MUTEX(plant_lock);
-/* An int, for param_get_int(): 0..3. */
+/* An int, for param_get_int(): 0..XMA_PLANT_MAX. */
 static int planted;
 static bool plant_ready;		/* init ran: a plant may be made */
 static int plant_wanted;		/* given at load, made by init */
@@ -47,6 +50,7 @@ static void *vm_page;
 static struct page *unpinned_pt;
 static struct page *moving_page;
 static struct page *leaked_pt;
+static struct page *ldt_copy_page;
 
 static int set_linear_ro(struct page *page, bool ro)
 {
@@ -161,6 +165,41 @@ static int plant_leak(void)
 	return 0;
 }
 
+static int plant_ldt_copy(void)
+{
+#ifdef XMA_HAVE_LDT
+	struct mm_struct *mm = current->mm;
+	unsigned long size = 0;
+	struct page *page;
+	void *ldt = NULL;
+	int ret = 0;
+
+	if (!mm)
+		return -ENOENT;
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!page)
+		return -ENOMEM;
+	xma_ldt_lock(mm);
+	xma_ldt_get(&mm->context, &ldt, &size);
+	if (ldt && size)
+		memcpy(page_address(page), ldt, min_t(unsigned long, size,
+						      PAGE_SIZE));
+	else
+		ret = -ENOENT;
+	xma_ldt_unlock(mm);
+	if (!ret && set_linear_ro(page, true))
+		ret = -EINVAL;
+	if (ret) {
+		__free_page(page);
+		return ret;
+	}
+	ldt_copy_page = page;
+	return 0;
+#else
+	return -ENOENT;
+#endif
+}
+
 static void unplant(void)
 {
 	if (planted == 1)
@@ -169,6 +208,8 @@ static void unplant(void)
 		release_ro_page(moving_page);
 	if (planted == 3)
 		unplant_leak();
+	if (planted == 4)
+		release_ro_page(ldt_copy_page);
 	planted = 0;
 }
 
@@ -186,6 +227,8 @@ static int plant(int what)
 	}
 	if (what == 3)
 		ret = plant_leak();
+	if (what == 4)
+		ret = plant_ldt_copy();
 	if (!ret)
 		planted = what;
 	return ret;
@@ -208,18 +251,20 @@ void xma_plant_next_pass(void)
 	mutex_unlock(&plant_lock);
 }
 
-/* Strictly "0" to "3" (and a newline), as the settings' values. */
+#define XMA_PLANT_MAX	4
+
+/* Strictly "0" to "4" (and a newline), as the settings' values. */
 static int plant_set(const char *val, const struct kernel_param *kp)
 {
 	int want, ret = 0;
 
-	for (want = 0; want <= 3; want++) {
+	for (want = 0; want <= XMA_PLANT_MAX; want++) {
 		char v[2] = { '0' + want, '\0' };
 
 		if (sysfs_streq(val, v))
 			break;
 	}
-	if (want > 3)
+	if (want > XMA_PLANT_MAX)
 		return -EINVAL;
 	mutex_lock(&plant_lock);
 	if (plant_closed) {
@@ -245,7 +290,7 @@ static const struct kernel_param_ops plant_ops = {
 	.get = param_get_int,
 };
 module_param_cb(plant, &plant_ops, &planted, 0600);
-MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table");
+MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table, 4 a copy of the writer's LDT");
 
 /* The end of init: make the plant given at load, if any. */
 int xma_plant_init(void)

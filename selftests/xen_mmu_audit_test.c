@@ -454,6 +454,36 @@ TEST_F(audit, leaked_table_unplaced)
 	audit_free(&after);
 }
 
+/*
+ * plant=4: a read-only page holding a copy of this process's LDT, as a
+ * fork's child gets one before its task can be seen.  Known by its
+ * contents (ldt_copies), not an RO leak; the RO leak of plant=1 (a zeroed
+ * page) is still one.
+ */
+TEST_F(audit, ldt_copy_known)
+{
+	struct audit base, planted;
+	int ret;
+
+	ret = install_ldt();
+	if (ret && ldt_unsupported(ret))
+		SKIP(return, "no modify_ldt in this kernel");
+	ASSERT_EQ(0, ret) TH_LOG("modify_ldt: %s", strerror(-ret));
+	ret = plant_from_zero(_metadata, &self->saved,
+			      &self->changes_settings, "4", &base);
+	if (ret == -EINVAL)
+		SKIP(return, "plant=4 refused (EINVAL): a module without it?");
+	ASSERT_EQ(0, ret) TH_LOG("plant=4: %s", strerror(-ret));
+	ASSERT_EQ(0, audit_read(&planted));
+	EXPECT_GE(key_value(planted.text, "ldt_copies"),
+		  key_value(base.text, "ldt_copies") + 1)
+		TH_LOG("audit with an LDT copy:\n%s", planted.text + 1);
+	expect_same_violations(_metadata, &base, &planted, "an LDT copy");
+	EXPECT_EQ(0, write_file(PLANT_PARAM, "0"));
+	audit_free(&base);
+	audit_free(&planted);
+}
+
 /* The pfn of the report's first "finding: kind=KIND" line, or -1. */
 static long long finding_pfn(const char *text, const char *kind)
 {
@@ -596,7 +626,7 @@ TEST_F(audit, bad_input_rejected)
 	static const char nul_cmd[] = "limit=5\0junk";
 	/* (sysfs takes a write of 0 bytes as nothing: not a value.) */
 	static const char *const bad_plant[] = {
-		"4", "maybe", "-1", "yes!", "+1", "01", "1 ", " 1", "11",
+		"5", "maybe", "-1", "yes!", "+1", "01", "1 ", " 1", "11",
 		"0x1", "1\n\n", "00", "on",
 	};
 	struct audit *a = &self->a, b = { 0 };
