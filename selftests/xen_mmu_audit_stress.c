@@ -77,7 +77,7 @@ static size_t bad_command(char *buf, size_t max, unsigned int *seed,
  * (which takes none), random bad values to the parameters: all refused
  * with EINVAL, and nothing changed.
  */
-TEST_F(audit, bad_writes_change_nothing)
+TEST_F_TIMEOUT(audit, bad_writes_change_nothing, 3600)
 {
 	static const char *const paths[] = {
 		CONTROL_FILE, AUDIT_FILE, LIMIT_PARAM, VERBOSE_PARAM,
@@ -186,7 +186,8 @@ static void audits(struct __test_metadata *_metadata, int n)
  * the comparison is stable, and one with the module's planted read-only
  * page that it sees a one-page change.
  */
-TEST_F(audit, audits_leave_pagetables_alone)
+/* A debug kernel under QEMU can take minutes for 200 audits: no time limit. */
+TEST_F_TIMEOUT(audit, audits_leave_pagetables_alone, 3600)
 {
 	int n = env_int("XMA_STRESS_IDLE_AUDITS", 200);
 	char *dump[4];
