@@ -123,6 +123,7 @@ cross_check_round() {
 	echo verbose=0 > "$ctl"
 	echo "XMA-XCHECK: listed$1"
 	answer=
+	# shellcheck disable=SC3045 # busybox sh has read -t
 	read -r -t 60 answer
 	echo "XMA-XCHECK: dom0 answered: ${answer:-nothing in 60 s}"
 }
@@ -274,6 +275,7 @@ lifecycle)
 		while :; do
 			echo "XMA-LIFECYCLE: ready"
 			step=
+			# shellcheck disable=SC3045 # busybox sh has read -t
 			read -r -t 900 step
 			case "$step" in
 			"")

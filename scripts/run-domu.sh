@@ -165,6 +165,7 @@ steps="save save save migrate vcpus-1 vcpus-$vcpus"
 [ "$vcpus" -gt 1 ] || steps="save save save migrate"
 steps_done=0
 tell_domu() {
+	# shellcheck disable=SC2012 # pty names are numbers; newest first
 	pty=$(ls -t /dev/pts/[0-9]* 2>/dev/null | head -n 1)
 	if [ -z "$pty" ] || ! echo "$1" > "$pty"; then
 		say "lifecycle: cannot tell the domU '$1' (pty '$pty')"
@@ -175,7 +176,7 @@ lifecycle_step() {
 	# shellcheck disable=SC2086 # a list of words
 	set -- $steps
 	if [ "$steps_done" -gt $# ]; then
-		tell_domu done
+		tell_domu "done"
 		return
 	fi
 	shift $((steps_done - 1))

@@ -198,7 +198,9 @@ after() {
 		rc=$built
 		[ $rc -ne 0 ] || xcheck "$g" "$tag" "${tolerate[@]}" || rc=1
 		leg_result "after: $name + $what: in $(label "$g"), the audit agrees with Xen's page types" $rc
-		[ "$g" = domu ] && [ "$count" = "$n" ] || continue
+		if [ "$g" != domu ] || [ "$count" != "$n" ]; then
+			continue
+		fi
 		rc=$built
 		[ $rc -ne 0 ] || xcheck "$g" "$tag" --planted || rc=1
 		[ $rc -ne 0 ] || "$here/test-xen-types-controls.sh" "$domu_log" || rc=1
