@@ -146,6 +146,18 @@ cross_check() {
 	fi
 }
 
+# A distribution kernel has the toolstack's drivers (xenfs, privcmd, ...)
+# as modules: loaded once, before the first thing that needs them.
+kmods_loaded=0
+load_kmods() {
+	[ "$kmods_loaded" = 0 ] && [ -f /kmods/order ] || return 0
+	kmods_loaded=1
+	while read -r m; do
+		insmod "/kmods/$m.ko" ||
+			echo "XMA-INIT: insmod /kmods/$m.ko failed"
+	done < /kmods/order
+}
+
 # dom0's own cross-check, when it hosts a domU (so it has the toolstack's
 # libxenctrl): xen-own-types runs the audit with its listing and the p2m
 # (verbose=3) and asks Xen
@@ -153,9 +165,13 @@ cross_check() {
 dom0_cross_check() {
 	[ -x /usr/sbin/xen-own-types ] || return 0
 	ctl=/sys/kernel/debug/xen_mmu_audit_control
+	load_kmods
 	mkdir -p /proc/xen
 	grep -q xenfs /proc/mounts || mount -t xenfs xenfs /proc/xen
-	grep -q control_d /proc/xen/capabilities 2>/dev/null || return 0
+	if ! grep -q control_d /proc/xen/capabilities 2>/dev/null; then
+		echo "XMA-XCHECK: dom0: no xenfs, or not dom0: no cross-check"
+		return 1
+	fi
 	[ -e "$ctl" ] || load_module || return 1
 	echo verbose=3 > "$ctl" || return 1
 	cat /sys/kernel/debug/xen_mmu_audit > /dev/null
@@ -305,12 +321,7 @@ hang)
 esac
 if [ -n "$domu" ]; then
 	# A distribution kernel has the toolstack's drivers as modules.
-	if [ -f /kmods/order ]; then
-		while read -r m; do
-			insmod "/kmods/$m.ko" ||
-				echo "XMA-INIT: insmod /kmods/$m.ko failed"
-		done < /kmods/order
-	fi
+	load_kmods
 	if [ -x /domu/run-domu.sh ]; then
 		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
 			"$domu_xcheck"
