@@ -112,7 +112,7 @@ xcheck() {
 	local g=$1 tag=$2
 	shift 2
 	echo "$(label "$g"):"
-	"$here/compare-xen-types.py" --csv "$xen_types_csv" --label "$tag $g$*" "$@" "$(log_of "$g")"
+	"$here/compare-xen-types.py" --csv "$xen_types_csv" --label "$tag $g${*:+ $*}" "$@" "$(log_of "$g")"
 }
 
 build=$XMA_CACHE/build/$name
