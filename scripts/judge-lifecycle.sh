@@ -24,7 +24,7 @@ tr -d '\r' < "$logf" > "$clean"
 fail=0
 # dom0's word on each step, and the audit after it, side by side.
 awk '
-	/^XMA-DOMU: lifecycle: step / { sub(/^XMA-DOMU: lifecycle: /, ""); did[++nd] = $0 }
+	/^XMA-DOMU: lifecycle: step [0-9]+ [^ ]+: exit / { sub(/^XMA-DOMU: lifecycle: /, ""); did[++nd] = $0 }
 	/^XMA-STEP-AUDIT-BEGIN / { n = $2; step[n] = $3; inside = 1; next }
 	/^XMA-STEP-AUDIT-END/ { inside = 0 }
 	inside && /^result: / { result[n] = $2 }
@@ -41,7 +41,7 @@ if ! grep -q '^XMA-LIFECYCLE: done$' "$clean"; then
 	echo "the lifecycle did not end: $(grep -m1 -E '^XMA-LIFECYCLE: (failed|no word)' "$clean" || echo 'no end')"
 	fail=1
 fi
-steps=$(grep -c '^XMA-DOMU: lifecycle: step ' "$clean" || true)
+steps=$(grep -Ec '^XMA-DOMU: lifecycle: step [0-9]+ [^ ]+: exit ' "$clean" || true)
 audits=$(grep -c '^XMA-STEP-AUDIT-BEGIN ' "$clean" || true)
 if [ "$steps" -eq 0 ] || [ "$audits" -ne "$steps" ]; then
 	echo "dom0 did $steps steps, the domU audited after $audits"
