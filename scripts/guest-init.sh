@@ -304,6 +304,9 @@ lifecycle)
 				;;
 			esac
 			n=$((n + 1))
+			# vcpu-set takes effect through a xenstore watch: a moment.
+			case "$step" in vcpus-*) sleep 2 ;; esac
+			echo "XMA-LIFECYCLE: after $step: CPUs online $(cat /sys/devices/system/cpu/online)"
 			echo "XMA-STEP-AUDIT-BEGIN $n $step"
 			cat /sys/kernel/debug/xen_mmu_audit
 			echo "XMA-STEP-AUDIT-END"

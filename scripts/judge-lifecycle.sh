@@ -25,6 +25,7 @@ fail=0
 # dom0's word on each step, and the audit after it, side by side.
 awk '
 	/^XMA-DOMU: lifecycle: step [0-9]+ [^ ]+: exit / { sub(/^XMA-DOMU: lifecycle: /, ""); did[++nd] = $0 }
+	/^XMA-LIFECYCLE: after / { sub(/^.*CPUs online /, ""); cpus[n + 1] = $0 }
 	/^XMA-STEP-AUDIT-BEGIN / { n = $2; step[n] = $3; inside = 1; next }
 	/^XMA-STEP-AUDIT-END/ { inside = 0 }
 	inside && /^result: / { result[n] = $2 }
@@ -32,9 +33,10 @@ awk '
 	inside && /^unconfirmed: / { unconf[n] = $2 }
 	END {
 		for (i = 1; i <= nd || i <= n; i++)
-			printf "step %d: dom0: %s; audit after %s: %s (violations %s, unconfirmed %s)\n",
+			printf "step %d: dom0: %s; after %s: CPUs online %s, audit %s (violations %s, unconfirmed %s)\n",
 				i, (i in did) ? did[i] : "nothing", (i in step) ? step[i] : "-",
-				(i in result) ? result[i] : "none", viol[i], unconf[i]
+				(i in cpus) ? cpus[i] : "?", (i in result) ? result[i] : "none",
+				viol[i], unconf[i]
 	}' "$clean"
 
 if ! grep -q '^XMA-LIFECYCLE: done$' "$clean"; then
