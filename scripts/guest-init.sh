@@ -305,7 +305,16 @@ lifecycle)
 			esac
 			n=$((n + 1))
 			# vcpu-set takes effect through a xenstore watch: a moment.
-			case "$step" in vcpus-*) sleep 2 ;; esac
+			# A vCPU given back is only made present; user space
+			# (udev, on a distribution) brings it online.
+			case "$step" in
+			vcpus-*)
+				sleep 2
+				for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
+					[ ! -e "$f" ] || [ "$(cat "$f")" = 1 ] || echo 1 > "$f"
+				done
+				;;
+			esac
 			echo "XMA-LIFECYCLE: after $step: CPUs online $(cat /sys/devices/system/cpu/online)"
 			echo "XMA-STEP-AUDIT-BEGIN $n $step"
 			cat /sys/kernel/debug/xen_mmu_audit
