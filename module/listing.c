@@ -107,6 +107,38 @@ static const char *run_class(const struct xma_pass *p, unsigned long pfn,
 }
 
 /*
+ * A new run at @pfn, counted in *@nr; listed when @l's runs are there
+ * (the second scan), or counted lost when they are full.  False: lost,
+ * and so not to be extended.
+ */
+static bool new_run(struct xma_listing *l, unsigned int *nr, unsigned long pfn,
+		    const char *what, bool ro, unsigned long mfn)
+{
+	struct xma_listed_run *r;
+
+	(*nr)++;
+	if (!l->runs)
+		return true;
+	if (l->nr_runs == l->max_runs) {
+		l->lost_runs++;
+		return false;
+	}
+	r = &l->runs[l->nr_runs++];
+	r->first = pfn;
+	r->last = pfn;
+	r->what = what;
+	r->ro = ro;
+	r->mfn = mfn;
+	return true;
+}
+
+static void extend_run(struct xma_listing *l, unsigned long pfn)
+{
+	if (l->runs && l->nr_runs)
+		l->runs[l->nr_runs - 1].last = pfn;
+}
+
+/*
  * Scan the pass's pfns into runs of one class; with @l's runs NULL, only
  * count them.  Classes are static strings: the same class is the same
  * pointer.
@@ -124,28 +156,13 @@ static unsigned int scan_runs(struct xma_listing *l, const struct xma_pass *p)
 
 		what = run_class(p, pfn, &ro);
 		if (what && what == cur && ro == cur_ro) {
-			if (l->runs && l->nr_runs)
-				l->runs[l->nr_runs - 1].last = pfn;
+			extend_run(l, pfn);
 			continue;
 		}
 		cur = what;
 		cur_ro = ro;
-		if (!what)
-			continue;
-		nr++;
-		if (!l->runs)
-			continue;
-		if (l->nr_runs == l->max_runs) {
-			/* Lost: so are the pfns that would extend it. */
-			l->lost_runs++;
+		if (what && !new_run(l, &nr, pfn, what, ro, 0))
 			cur = NULL;
-			continue;
-		}
-		l->runs[l->nr_runs].first = pfn;
-		l->runs[l->nr_runs].last = pfn;
-		l->runs[l->nr_runs].what = what;
-		l->runs[l->nr_runs].ro = ro;
-		l->nr_runs++;
 	}
 	return nr;
 }
@@ -169,26 +186,11 @@ static unsigned int scan_p2m(struct xma_listing *l, const struct xma_pass *p)
 		mfn = pfn_to_mfn(pfn);
 		if (in_run && mfn == next) {
 			next++;
-			if (l->runs && l->nr_runs)
-				l->runs[l->nr_runs - 1].last = pfn;
+			extend_run(l, pfn);
 			continue;
 		}
-		in_run = true;
 		next = mfn + 1;
-		nr++;
-		if (!l->runs)
-			continue;
-		if (l->nr_runs == l->max_runs) {
-			l->lost_runs++;
-			in_run = false;
-			continue;
-		}
-		l->runs[l->nr_runs].first = pfn;
-		l->runs[l->nr_runs].last = pfn;
-		l->runs[l->nr_runs].what = "p2m";
-		l->runs[l->nr_runs].ro = false;
-		l->runs[l->nr_runs].mfn = mfn;
-		l->nr_runs++;
+		in_run = new_run(l, &nr, pfn, "p2m", false, mfn);
 	}
 	return nr;
 }
