@@ -145,15 +145,20 @@ def describe_xen(x):
 
 
 def rule1(t, x):
-    """What is wrong with table @t given Xen's @x, or None."""
+    """Why table @t disagrees with Xen's @x for rule 1, or None."""
     if t["tree"] == "p2m" and not x:
-        return None
+        return None             # a spare pte page linked nowhere
     if not x or x[1] != t["xen"]:
-        return "type"
-    if t["level"] in ROOTS and (not x[2] or not t["pinned"]):
-        return "pin"
-    if not t["pinned"] or x[0] != t["mfn"]:
-        return "flag"
+        return "a %s table to the audit, L%d; Xen: %s" % (
+            t["level"], t["xen"], describe_xen(x))
+    if t["level"] in ROOTS and not x[2]:
+        return "a root (%s) to the audit; Xen has not pinned it" % t["level"]
+    if t["level"] in ROOTS and not t["pinned"]:
+        return "a root (%s) pinned by Xen; PG_pinned clear" % t["level"]
+    if not t["pinned"]:
+        return "a %s table Xen types L%d; PG_pinned clear" % (t["level"], x[1])
+    if x[0] != t["mfn"]:
+        return "mfn 0x%x to the guest, 0x%x to Xen" % (t["mfn"], x[0])
     return None
 
 
@@ -181,24 +186,10 @@ def judge(g, xen):
                 continue
             if t["tree"] == "p2m" and not x:
                 spare["untyped"] += 1
-                continue
-            if t["tree"] == "p2m" and x[1] == t["xen"]:
+            elif t["tree"] == "p2m" and x[1] == t["xen"]:
                 spare["typed"] += 1
-            if not x or x[1] != t["xen"]:
-                disagree(1, pfn, "a %s table to the audit, L%d; Xen: %s" %
-                         (t["level"], t["xen"], describe_xen(x)))
-            elif t["level"] in ROOTS and not x[2]:
-                disagree(1, pfn, "a root (%s) to the audit; Xen has not pinned it" %
-                         t["level"])
-            elif t["level"] in ROOTS and not t["pinned"]:
-                disagree(1, pfn, "a root (%s) pinned by Xen; PG_pinned clear" %
-                         t["level"])
-            elif not t["pinned"]:
-                disagree(1, pfn, "a %s table Xen types L%d; PG_pinned clear" %
-                         (t["level"], x[1]))
-            elif x[0] != t["mfn"]:
-                disagree(1, pfn, "mfn 0x%x to the guest, 0x%x to Xen" %
-                         (t["mfn"], x[0]))
+            if why:
+                disagree(1, pfn, why)
 
     for pfn, x in sorted(xen.items()):
         tables = g["tables"].get(pfn, [])
