@@ -16,16 +16,19 @@
 #     --timeout SEC        hard limit for the whole boot (default 600, with
 #                          a domU 600 + its timeout)
 #     --kernel-args ARGS   more dom0 command line
+#     --xen XEN_GZ         the hypervisor to boot (default: Debian's)
 #
 # GUEST_DIR is a build-guest.sh output.  A 32-bit one (GUEST_DIR/arch is
-# i386) boots under a Xen with PV32 (build-xen-pv32.sh), Debian's has none.  Writes LOG (the serial log) and,
-# with a domU, its parts LOG.dom0 and LOG.domu (with .log in place of a
-# trailing .log: p5-test.log -> p5-test.dom0.log, p5-test.domu.log).
+# i386) boots under a Xen with PV32 (build-xen.sh --pv32), Debian's has
+# none; --xen XEN_GZ picks another hypervisor (of Xen $XMA_XEN, whose
+# toolstack dom0 runs).  Writes LOG (the serial log) and, with a domU,
+# its parts LOG.dom0 and LOG.domu (with .log in place of a trailing .log:
+# p5-test.log -> p5-test.dom0.log, p5-test.domu.log).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 domu_vcpus=1 timeout='' kargs=''
+dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 domu_vcpus=1 timeout='' kargs='' xen_gz=''
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dom0) dom0_mode=$2; shift 2 ;;
@@ -36,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--domu-vcpus) domu_vcpus=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--kernel-args) kargs=$2; shift 2 ;;
+	--xen) xen_gz=$2; shift 2 ;;
 	-*) die "unknown option $1" ;;
 	*) break ;;
 	esac
@@ -56,8 +60,11 @@ part() {
 	echo "${logf%.log}.$1.log"
 }
 xen=()
-if [ "$(cat "$guest/arch" 2>/dev/null)" = i386 ]; then
-	xen=(--xen "$("$here/build-xen-pv32.sh")")
+if [ -n "$xen_gz" ]; then
+	need_file "$xen_gz" "a hypervisor to boot"
+	xen=(--xen "$xen_gz")
+elif [ "$(cat "$guest/arch" 2>/dev/null)" = i386 ]; then
+	xen=(--xen "$("$here/build-xen.sh" --pv32)")
 fi
 
 if [ -z "$domu_mode" ]; then
@@ -79,10 +86,15 @@ initramfs=$guest/dom0-initramfs.cpio.gz
 	"$domu_dir/bzImage" "$domu_dir/initramfs.cpio.gz"
 # dom0's vCPUs pinned to physical CPUs 0 and 1, the domU's to CPUs of
 # their own (run-domu.sh pins them to the last ones): see run-domu.sh.
-# A local migration holds the domU twice for a while.
-room=$domu_mem
-[ "$domu_mode" != lifecycle ] || room=$((2 * domu_mem))
-"$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${room}M" \
+# The lifecycle (run-domu.sh): a local migration holds the domU twice for
+# a while, and its save images, one of them with the balloon 128 MiB above
+# the boot size, live in dom0's RAM (tmpfs): dom0 gets that much more.
+room=$domu_mem dom0_mem=512
+if [ "$domu_mode" = lifecycle ]; then
+	room=$((2 * domu_mem))
+	dom0_mem=$((512 + domu_mem + 128))
+fi
+"$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${room}M" --mem "${dom0_mem}M" \
 	--cpus $((2 + domu_vcpus)) --xen-args dom0_vcpus_pin \
 	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus $kargs" \
 	"$guest/bzImage" "$initramfs" "$logf"

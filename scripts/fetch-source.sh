@@ -1,18 +1,28 @@
 #!/bin/bash
 # Download and unpack a Debian source package of the host's own release,
-# without touching the host's apt sources or state: the deb-src entries
-# live in a private sources list, with private lists, under
-# $XMA_CACHE/apt/source (the host's binary entries, as deb-src).
+# or of another suite, without touching the host's apt sources or state:
+# the deb-src entries live in a private sources list, with private lists,
+# under $XMA_CACHE/apt/source (the host's binary entries, as deb-src) or
+# $XMA_CACHE/apt/source-SUITE (the host's mirror, SUITE's main).
 #
-#   fetch-source.sh PACKAGE=VERSION    prints the unpacked source's path
+#   fetch-source.sh [--suite SUITE] PACKAGE=VERSION
+#                                      prints the unpacked source's path
 #
-# The unpacked tree is kept ($XMA_CACHE/apt/source/PACKAGE-VERSION); a
+# The unpacked tree is kept (under that directory, PACKAGE-VERSION); a
 # second run reuses it.  The caller picks the version (for example the
 # one of the installed binary package, so that the two match).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ $# -eq 1 ] || die "usage: fetch-source.sh PACKAGE=VERSION"
+suite=
+if [ "${1:-}" = --suite ]; then
+	suite=${2:-}
+	case "$suite" in
+	*[!a-z0-9-]*|'') die "'$suite' is no Debian suite name" ;;
+	esac
+	shift 2
+fi
+[ $# -eq 1 ] || die "usage: fetch-source.sh [--suite SUITE] PACKAGE=VERSION"
 pkg=${1%%=*} version=${1#*=}
 if [[ ! "$pkg" =~ ^[a-z0-9][a-z0-9.+-]*$ ]] || [ "$pkg" = "$1" ]; then
 	die "'$1' is no PACKAGE=VERSION"
@@ -20,7 +30,7 @@ fi
 [[ "$version" =~ ^[0-9][A-Za-z0-9.+~:-]*$ ]] || die "'$version' is not a Debian version"
 command -v dpkg-source >/dev/null || die "dpkg-source not found (run scripts/install-deps.sh)"
 
-base=$XMA_CACHE/apt/source
+base=$XMA_CACHE/apt/source${suite:+-$suite}
 out=$base/$pkg-$version
 if [ -f "$out/.complete" ]; then
 	echo "$out"
@@ -30,10 +40,17 @@ mkdir -p "$base/lists/partial" "$base/cache/archives/partial"
 
 # Every Debian entry the host has (release, updates, security), as
 # deb-src: the host's own mirrors, so no host name lives in this script.
+# Another suite: the host's first non-security mirror, that suite's main.
 # shellcheck disable=SC2016 # $(REPO_URI) is apt's field, not the shell's
-apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' \
-	'Origin: Debian' 'Component: main' 2>/dev/null | sort -u |
-	awk '{ print "deb-src " $1 " " $2 " main" }' > "$base/sources.list"
+if [ -z "$suite" ]; then
+	apt-get indextargets --format '$(REPO_URI) $(RELEASE)' 'Created-By: Packages' \
+		'Origin: Debian' 'Component: main' 2>/dev/null | sort -u |
+		awk '{ print "deb-src " $1 " " $2 " main" }' > "$base/sources.list"
+else
+	apt-get indextargets --format '$(REPO_URI)' 'Created-By: Packages' 'Origin: Debian' \
+		2>/dev/null | awk -v s="$suite" '!/-security/ && !m { m = $0 }
+		END { if (m) { sub("/$", "", m); print "deb-src " m " " s " main" } }' > "$base/sources.list"
+fi
 [ -s "$base/sources.list" ] || die "no Debian entry in the host's apt sources (apt-get update first)"
 apt_opts=(-q -o "Dir::Etc::sourcelist=$base/sources.list" -o "Dir::Etc::sourceparts=-"
 	-o "Dir::State::Lists=$base/lists" -o "Dir::Cache=$base/cache"
@@ -52,7 +69,9 @@ if [ ! -f "$stamp" ] || [ -n "$(find "$stamp" -mmin +1440)" ] ||
 fi
 if ! known | grep -xF "$version" >/dev/null; then
 	echo "  $pkg source versions known: $(known | xargs)" >&2
-	die "no source package $pkg $version in the host's release"
+	where="the host's release"
+	[ -z "$suite" ] || where=$suite
+	die "no source package $pkg $version in $where"
 fi
 
 rm -rf "$out.tmp"

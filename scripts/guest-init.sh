@@ -22,7 +22,7 @@
 #          (default 60): does the kernel survive it without the audit?
 #   lifecycle  (a domU) load the module and print the audit, then, each
 #          time dom0 has done a step of the domU's lifecycle to it (save
-#          and restore, migration, vCPUs: run-domu.sh), print the audit
+#          and restore, migration, balloon, vCPUs: run-domu.sh), print the audit
 #          again (XMA-STEP-AUDIT-BEGIN <n> <step>); at the end, the kselftest
 # Output between XMA-*-BEGIN/END markers is what the host reads; the
 # kernel's messages below KERN_WARNING come last (XMA-KLOG).
@@ -144,6 +144,47 @@ cross_check() {
 	else
 		echo "XMA-XCHECK: cannot plant a leaked table"
 	fi
+}
+
+# The lifecycle's balloon steps (the balloon's sysfs, memory blocks).
+xen_memory=/sys/devices/system/xen_memory/xen_memory0
+# memory_blocks: the memory blocks the kernel has (hotplugged ones
+# included), online or not.
+memory_blocks() {
+	for b in /sys/devices/system/memory/memory[0-9]*; do
+		[ ! -e "$b" ] || echo "${b##*/}"
+	done
+}
+
+# balloon_settle: wait (up to 120 s) for the balloon to reach the target
+# dom0 set, onlining each memory block it hotplugs on the way, as udev's
+# rule does on a distribution (the kernel leaves hotplugged memory offline,
+# and the balloon fills it only once it is online).
+balloon_settle() {
+	i=0
+	while [ $i -lt 120 ]; do
+		for b in /sys/devices/system/memory/memory[0-9]*/state; do
+			[ ! -e "$b" ] || [ "$(cat "$b")" != offline ] || echo online > "$b"
+		done
+		[ "$(cat "$xen_memory"/target_kb 2>/dev/null)" != \
+		  "$(cat "$xen_memory"/info/current_kb 2>/dev/null)" ] || return 0
+		sleep 1
+		i=$((i + 1))
+	done
+}
+
+# balloon_state: one line the judge reads (judge-lifecycle.sh): the
+# balloon against its target, and the memory blocks the kernel did not
+# boot with, with their state.
+balloon_state() {
+	new=
+	for b in $(memory_blocks); do
+		case "$boot_blocks" in
+		*" $b "*) ;;
+		*) new="$new $b:$(cat "/sys/devices/system/memory/$b/state")" ;;
+		esac
+	done
+	echo "XMA-LIFECYCLE: balloon: current $(cat "$xen_memory"/info/current_kb 2>/dev/null) kB, target $(cat "$xen_memory"/target_kb 2>/dev/null) kB; MemTotal $(awk '/^MemTotal:/ { print $2 }' /proc/meminfo) kB; hotplugged blocks:${new:- none}"
 }
 
 # A distribution kernel has the toolstack's drivers (xenfs, privcmd, ...)
@@ -288,6 +329,7 @@ storm)
 lifecycle)
 	if load_module && print_audit; then
 		n=0
+		boot_blocks=" $(memory_blocks | tr '\n' ' ')"
 		while :; do
 			echo "XMA-LIFECYCLE: ready"
 			step=
@@ -314,8 +356,14 @@ lifecycle)
 					[ ! -e "$f" ] || [ "$(cat "$f")" = 1 ] || echo 1 > "$f"
 				done
 				;;
+			mem-*)
+				balloon_settle
+				;;
 			esac
 			echo "XMA-LIFECYCLE: after $step: CPUs online $(cat /sys/devices/system/cpu/online)"
+			case "$step" in
+			mem-*) balloon_state ;;
+			esac
 			echo "XMA-STEP-AUDIT-BEGIN $n $step"
 			cat /sys/kernel/debug/xen_mmu_audit
 			echo "XMA-STEP-AUDIT-END"

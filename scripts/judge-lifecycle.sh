@@ -1,7 +1,8 @@
 #!/bin/bash
 # Judge a domU's lifecycle run (guest-init.sh's lifecycle mode, steps done
-# by run-domu.sh): every step done, the audit after each clean, then the
-# kselftest (verdict.sh).
+# by run-domu.sh): every step done (a migration too), the audit after each
+# clean, the balloon at its target after its steps with memory really
+# hotplugged on the way up, then the kselftest (verdict.sh).
 #
 #   judge-lifecycle.sh [--report-only] DOMU_LOG
 #
@@ -26,17 +27,21 @@ fail=0
 awk '
 	/^XMA-DOMU: lifecycle: step [0-9]+ [^ ]+: exit / { sub(/^XMA-DOMU: lifecycle: /, ""); did[++nd] = $0 }
 	/^XMA-LIFECYCLE: after / { sub(/^.*CPUs online /, ""); cpus[n + 1] = $0 }
+	/^XMA-LIFECYCLE: balloon: / { sub(/^XMA-LIFECYCLE: balloon: /, ""); balloon[n + 1] = $0 }
 	/^XMA-STEP-AUDIT-BEGIN / { n = $2; step[n] = $3; inside = 1; next }
 	/^XMA-STEP-AUDIT-END/ { inside = 0 }
 	inside && /^result: / { result[n] = $2 }
 	inside && /^violations_total: / { viol[n] = $2 }
 	inside && /^unconfirmed: / { unconf[n] = $2 }
 	END {
-		for (i = 1; i <= nd || i <= n; i++)
+		for (i = 1; i <= nd || i <= n; i++) {
 			printf "step %d: dom0: %s; after %s: CPUs online %s, audit %s (violations %s, unconfirmed %s)\n",
 				i, (i in did) ? did[i] : "nothing", (i in step) ? step[i] : "-",
 				(i in cpus) ? cpus[i] : "?", (i in result) ? result[i] : "none",
 				viol[i], unconf[i]
+			if (i in balloon)
+				printf "step %d: balloon: %s\n", i, balloon[i]
+		}
 	}' "$clean"
 
 if ! grep -q '^XMA-LIFECYCLE: done$' "$clean"; then
@@ -53,7 +58,31 @@ if grep -q '^XMA-DOMU-DIAG| xl: ' "$clean"; then
 	echo "a step failed in dom0 (xl's lines: XMA-DOMU-DIAG in $logf)"
 	fail=1
 fi
-grep '^XMA-DOMU: lifecycle: step [0-9]* migrate: not possible' "$clean" | sed 's/^XMA-DOMU: /not done: /' || true
+# A migration Xen could not do (a Xen without shadow paging) is a step
+# not done.
+if grep '^XMA-DOMU: lifecycle: step [0-9]* migrate: not possible' "$clean" | sed 's/^XMA-DOMU: /not done: /'; then
+	fail=1
+fi
+# The balloon at dom0's target after each of its steps, and after going up,
+# memory the kernel did not boot with, hotplugged and online: not merely
+# pages given back inside the memory it knew at boot.
+while read -r step line; do
+	read -r cur target <<< "$(sed -n 's/^current \([0-9]*\) kB, target \([0-9]*\) kB;.*/\1 \2/p' <<< "$line")"
+	if [ -z "$cur" ] || [ "$cur" != "$target" ]; then
+		echo "after $step the balloon is not at its target: $line"
+		fail=1
+	fi
+	if [ "$step" = mem-up ] && ! grep -Eq 'hotplugged blocks:.* memory[0-9]+:online' <<< "$line"; then
+		echo "after mem-up no memory block was hotplugged and onlined: $line"
+		fail=1
+	fi
+done < <(awk '/^XMA-LIFECYCLE: after mem-/ { step = $3; sub(/:$/, "", step) }
+	/^XMA-LIFECYCLE: balloon: / && step { sub(/^XMA-LIFECYCLE: balloon: /, ""); print step, $0; step = "" }' "$clean")
+if grep -Eq '^XMA-DOMU: lifecycle: step [0-9]+ mem-' "$clean" &&
+   ! grep -q '^XMA-LIFECYCLE: after mem-up: ' "$clean"; then
+	echo "the balloon went up in dom0, the domU never said so"
+	fail=1
+fi
 dirty=$(awk '/^XMA-STEP-AUDIT-BEGIN /{ inside = 1 } /^XMA-STEP-AUDIT-END/{ inside = 0 }
 	inside && /^result: / && $2 != "clean" { n++ } END { print n + 0 }' "$clean")
 if [ "$dirty" -gt 0 ]; then

@@ -160,9 +160,14 @@ xcheck() {
 # "XMA-LIFECYCLE: ready", the next step is done to it, and its name then
 # told on its console (the newest pty: a restored or migrated domU has a
 # new one); after the last, "done".  A step that fails shows xl's output,
-# and ends the lifecycle ("failed").
-steps="save save save migrate vcpus-1 vcpus-$vcpus"
-[ "$vcpus" -gt 1 ] || steps="save save save migrate"
+# and ends the lifecycle ("failed").  The balloon goes down by a quarter,
+# then up past the memory the domU booted with (its maxmem, the same at
+# boot, is raised first: so the kernel knew no room for it and must
+# hotplug a memory section of 128 MiB), and the domU is saved and restored
+# once more with its hotplugged memory.
+steps="save save save migrate mem-down mem-up save"
+[ "$vcpus" -eq 1 ] || steps="$steps vcpus-1 vcpus-$vcpus"
+mem_up=$((mem + 128))
 steps_done=0
 tell_domu() {
 	# shellcheck disable=SC2012 # pty names are numbers; newest first
@@ -191,6 +196,13 @@ lifecycle_step() {
 	migrate)
 		# No ssh: xl runs the receiving side through sh -c.
 		xl migrate -s "" "$name" "xl migrate-receive" > /tmp/xl-step.out 2>&1
+		;;
+	mem-down)
+		xl mem-set "$name" $((mem * 3 / 4))m > /tmp/xl-step.out 2>&1
+		;;
+	mem-up)
+		xl mem-max "$name" ${mem_up}m > /tmp/xl-step.out 2>&1 &&
+		xl mem-set "$name" ${mem_up}m >> /tmp/xl-step.out 2>&1
 		;;
 	vcpus-*)
 		xl vcpu-set "$name" "${step#vcpus-}" > /tmp/xl-step.out 2>&1

@@ -1,7 +1,7 @@
 #!/bin/bash
 # The 2.6.37 leg of the test command: the seeds' own kernel and
 # patches/v2.6.37, as an x86_32 PAE dom0 under a Xen built with PV32
-# (build-xen-pv32.sh) and as an x86_64 dom0 under Debian's Xen 4.17: the
+# (build-xen.sh --pv32) and as an x86_64 dom0 under Debian's Xen 4.17: the
 # audit before and after the series (before-after-audit.sh; with
 # XMA_BISECT=1 every prefix, which is long: not in CI).
 #
