@@ -176,6 +176,21 @@ tell_domu() {
 		say "lifecycle: cannot tell the domU '$1' (pty '$pty')"
 	fi
 }
+# A migrated domU's console: xenconsoled names a console's log after the
+# domain's name when it first sees it, and a domU coming in by migration
+# is "NAME--incoming" then.  The old log is relayed to its end first; the
+# readiness words it held are kept in ready_before.
+ready_before=0
+follow_migrated_console() {
+	new=/var/log/xen/console/guest-$name--incoming.log
+	if [ ! -e "$new" ]; then
+		say "lifecycle: no console log of the migrated domU ($new)"
+		return
+	fi
+	relay
+	ready_before=$((ready_before + $(grep -c 'XMA-LIFECYCLE: ready' "$conslog")))
+	conslog=$new relayed=0
+}
 lifecycle_step() {
 	steps_done=$((steps_done + 1))
 	# shellcheck disable=SC2086 # a list of words
@@ -226,6 +241,7 @@ lifecycle_step() {
 		tell_domu failed
 		return
 	fi
+	[ "$step" != migrate ] || follow_migrated_console
 	tell_domu "$step"
 }
 
@@ -237,7 +253,7 @@ while [ -z "$result" ]; do
 	relay
 	if [ "$mode" = lifecycle ]; then
 		ready=$(grep -c 'XMA-LIFECYCLE: ready' "$conslog" 2>/dev/null)
-		[ "${ready:-0}" -le "$steps_done" ] || lifecycle_step
+		[ $((ready_before + ${ready:-0})) -le "$steps_done" ] || lifecycle_step
 	fi
 	if [ -n "$xcheck_arg" ]; then
 		for round in "" -PLANTED; do
