@@ -113,8 +113,9 @@ xl create "$cfg" > /tmp/xl-create.out 2>&1 || finish "xl create failed (exit $?)
 say "domU $name is domain $(xl domid "$name" 2>/dev/null)"
 
 # The console log that xenconsoled writes is relayed as it grows: each
-# poll prints the complete lines not printed yet, the last one everything.
-relayed=0
+# poll prints the complete lines not printed yet, the last one everything;
+# ready_seen counts the lifecycle's "ready" words among them.
+relayed=0 ready_seen=0
 relay() {
 	[ -e "$conslog" ] || return 0
 	if [ "$1" = all ]; then
@@ -123,7 +124,9 @@ relay() {
 	fi
 	upto=$(wc -l < "$conslog")
 	[ "$upto" -gt "$relayed" ] || return 0
-	sed -n "$((relayed + 1)),${upto}p" "$conslog" | sed 's/^/XMA-DOMU| /'
+	sed -n "$((relayed + 1)),${upto}p" "$conslog" > /tmp/relay.chunk
+	sed 's/^/XMA-DOMU| /' /tmp/relay.chunk
+	ready_seen=$((ready_seen + $(grep -c 'XMA-LIFECYCLE: ready' /tmp/relay.chunk)))
 	relayed=$upto
 }
 
@@ -176,20 +179,21 @@ tell_domu() {
 		say "lifecycle: cannot tell the domU '$1' (pty '$pty')"
 	fi
 }
-# A migrated domU's console: xenconsoled names a console's log after the
-# domain's name when it first sees it, and a domU coming in by migration
-# is "NAME--incoming" then.  The old log is relayed to its end first; the
-# readiness words it held are kept in ready_before.
-ready_before=0
-follow_migrated_console() {
-	new=/var/log/xen/console/guest-$name--incoming.log
-	if [ ! -e "$new" ]; then
-		say "lifecycle: no console log of the migrated domU ($new)"
-		return
-	fi
+# The domU's console log after a step that made it a new domain (a
+# restore, a migration): xenconsoled names a log after the domain's name
+# when it first sees it, NAME for a restore, "NAME--incoming" for a domU
+# coming in by migration, and appends when a name comes back.  The log
+# left is relayed to its end, and where the relay stopped in each log is
+# kept (off_<log>), for a domU that comes back to one.
+follow_console() {
 	relay
-	ready_before=$((ready_before + $(grep -c 'XMA-LIFECYCLE: ready' "$conslog")))
-	conslog=$new relayed=0
+	eval "off_$(log_key "$conslog")=$relayed"
+	conslog=/var/log/xen/console/$1
+	eval "relayed=\${off_$(log_key "$conslog"):-0}"
+	[ -e "$conslog" ] || say "lifecycle: no console log $conslog"
+}
+log_key() {
+	echo "${1##*/}" | tr -c 'A-Za-z0-9\n' _
 }
 lifecycle_step() {
 	steps_done=$((steps_done + 1))
@@ -241,7 +245,10 @@ lifecycle_step() {
 		tell_domu failed
 		return
 	fi
-	[ "$step" != migrate ] || follow_migrated_console
+	case "$step" in
+	save) follow_console "guest-$name.log" ;;
+	migrate) follow_console "guest-$name--incoming.log" ;;
+	esac
 	tell_domu "$step"
 }
 
@@ -252,8 +259,7 @@ result=
 while [ -z "$result" ]; do
 	relay
 	if [ "$mode" = lifecycle ]; then
-		ready=$(grep -c 'XMA-LIFECYCLE: ready' "$conslog" 2>/dev/null)
-		[ $((ready_before + ${ready:-0})) -le "$steps_done" ] || lifecycle_step
+		[ "$ready_seen" -le "$steps_done" ] || lifecycle_step
 	fi
 	if [ -n "$xcheck_arg" ]; then
 		for round in "" -PLANTED; do
