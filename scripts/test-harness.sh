@@ -206,6 +206,55 @@ expect_fail "made-up Xen crash" "$logs/xen.log" "crash"
 expect_pass "made-up poweroff that Xen ends in a halt" "$logs/halt-poweroff.log"
 sed '/^Power down\.$/d; s/^(XEN) Hardware/System halted.\n&/' "$logs/halt-poweroff.log" > "$logs/halt.log"
 expect_fail "made-up halt" "$logs/halt.log" "did not power off"
+# A domU's lifecycle (judge-lifecycle.sh): a made-up run that passes, then
+# one fault each: a migration Xen could not do, a balloon short of its
+# target, a way up that hotplugged nothing, a step's audit with a finding,
+# a step with no audit after it.
+lifecycle_log() {
+	local step=0 s
+	for s in migrate mem-down mem-up; do
+		step=$((step + 1))
+		echo "XMA-DOMU: lifecycle: step $step $s: exit 0 in 1 s, domain $((step + 1))"
+		echo "XMA-LIFECYCLE: after $s: CPUs online 0-1"
+		case "$s" in
+		mem-down) echo "XMA-LIFECYCLE: balloon: current 196608 kB, target 196608 kB; MemTotal 183808 kB; hotplugged blocks: none" ;;
+		mem-up) echo "XMA-LIFECYCLE: balloon: current 393216 kB, target 393216 kB; MemTotal 380416 kB; hotplugged blocks: memory32:online" ;;
+		esac
+		printf 'XMA-STEP-AUDIT-BEGIN %s %s\nresult: clean\nviolations_total: 0\nunconfirmed: 0\nXMA-STEP-AUDIT-END\n' "$step" "$s"
+	done
+	echo "XMA-LIFECYCLE: done"
+	tap $'1..1\nok 1 a' 0
+}
+expect_judged() {
+	local name=$1 logf=$2 pattern=$3
+	expect_exit "$name" fail "$pattern" "$here/judge-lifecycle.sh" "$logf"
+}
+lifecycle_log > "$logs/lifecycle.log"
+if "$here/judge-lifecycle.sh" "$logs/lifecycle.log" >/dev/null 2>&1; then
+	echo "ok - made-up lifecycle: judged a pass"
+else
+	echo "not ok - made-up lifecycle: judged a failure"
+	failed=1
+fi
+sed 's/^XMA-DOMU: lifecycle: step 1 migrate: exit 0.*/&\nXMA-DOMU: lifecycle: step 1 migrate: not possible under this Xen: log-dirty for PV is EOPNOTSUPP without shadow paging/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-nomigrate.log"
+expect_judged "made-up lifecycle, migration not possible" "$logs/lifecycle-nomigrate.log" "not done: lifecycle: step 1 migrate"
+sed 's/current 196608 kB, target 196608 kB/current 262144 kB, target 196608 kB/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-short.log"
+expect_judged "made-up lifecycle, balloon short of its target" "$logs/lifecycle-short.log" "after mem-down the balloon is not at its target"
+sed 's/hotplugged blocks: memory32:online/hotplugged blocks: none/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-nohotplug.log"
+expect_judged "made-up lifecycle, nothing hotplugged" "$logs/lifecycle-nohotplug.log" "after mem-up no memory block was hotplugged"
+sed 's/hotplugged blocks: memory32:online/hotplugged blocks: memory32:offline/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-offline.log"
+expect_judged "made-up lifecycle, hotplugged block left offline" "$logs/lifecycle-offline.log" "after mem-up no memory block was hotplugged"
+awk '/^XMA-STEP-AUDIT-BEGIN 2 / { in2 = 1 } in2 && /^result: / { $0 = "result: violations" } /^XMA-STEP-AUDIT-END/ { in2 = 0 } 1' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-finding.log"
+expect_judged "made-up lifecycle, a finding after a step" "$logs/lifecycle-finding.log" "audits with violations after a step: 1"
+awk '/^XMA-STEP-AUDIT-BEGIN 3 / { skip = 1 } !skip { print } /^XMA-STEP-AUDIT-END/ { skip = 0 }' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-noaudit.log"
+expect_judged "made-up lifecycle, a step with no audit after it" "$logs/lifecycle-noaudit.log" "dom0 did 3 steps, the domU audited after 2"
+
 # The storm alone (xma.mode=storm): its clean exit is the pass.
 storm_log() {
 	printf 'XMA-STORM-BEGIN\nstorm: ran 60 s, unclean workers: %s\nXMA-STORM-EXIT: %s\nXMA-STORM-END\nreboot: Power down\n' "$1" "$2"
