@@ -13,6 +13,8 @@
 #     --domu-mem MB        the domU's memory (default 384)
 #     --domu-vcpus N       the domU's vCPUs (default 1), each on a physical
 #                          CPU of its own
+#     --domu-float         no physical CPUs of their own: QEMU has dom0's
+#                          two, and the domU's vCPUs float over them
 #     --timeout SEC        hard limit for the whole boot (default 600, with
 #                          a domU 600 + its timeout)
 #     --kernel-args ARGS   more dom0 command line
@@ -28,7 +30,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
 
-dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 domu_vcpus=1 timeout='' kargs='' xen_gz=''
+dom0_mode=test domu_mode='' domu_dir='' domu_timeout=480 domu_mem=384 domu_vcpus=1 timeout='' kargs='' xen_gz='' domu_pin=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--dom0) dom0_mode=$2; shift 2 ;;
@@ -37,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--domu-timeout) domu_timeout=$2; shift 2 ;;
 	--domu-mem) domu_mem=$2; shift 2 ;;
 	--domu-vcpus) domu_vcpus=$2; shift 2 ;;
+	--domu-float) domu_pin=0; shift ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--kernel-args) kargs=$2; shift 2 ;;
 	--xen) xen_gz=$2; shift 2 ;;
@@ -95,7 +98,7 @@ if [ "$domu_mode" = lifecycle ]; then
 	dom0_mem=$((512 + domu_mem + 128))
 fi
 "$here/boot-xen.sh" "${xen[@]}" --timeout "$timeout" --domu-mem "${room}M" --mem "${dom0_mem}M" \
-	--cpus $((2 + domu_vcpus)) --xen-args dom0_vcpus_pin \
-	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus $kargs" \
+	--cpus $((2 + domu_pin * domu_vcpus)) --xen-args dom0_vcpus_pin \
+	--kernel-args "xma.mode=$dom0_mode xma.domu=$domu_mode xma.domu_timeout=$domu_timeout xma.domu_mem=$domu_mem xma.domu_vcpus=$domu_vcpus xma.domu_pin=$domu_pin $kargs" \
 	"$guest/bzImage" "$initramfs" "$logf"
 "$here/split-guest-log.sh" "$logf" "$(part dom0)" "$(part domu)"

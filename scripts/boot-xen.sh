@@ -22,6 +22,8 @@
 #
 # $XMA_KERNEL_ARGS goes on every dom0 command line (e.g. mem=512M, which
 # older kernels need to keep out of the host RAM Xen did not give them).
+# $XMA_QEMU_CPU (default max) is QEMU's -cpu, and $XMA_QEMU_ACCEL (default
+# tcg) its -accel: for experiments, e.g. max,-fsgsbase or tcg,thread=single.
 # The log ends with a line "XMA-HOST: ..." saying how QEMU ended.  When
 # Xen halts the machine (dom0 shut down through Xen rather than ACPI),
 # QEMU is stopped at once.
@@ -111,7 +113,8 @@ halt_line='Hardware Dom0 halted: halting machine'
 # shellcheck disable=SC2317 # run through run_locked
 run_qemu() {
 	local pid
-	timeout -k 10 "$timeout" qemu-system-x86_64 -accel tcg -cpu max -m "$host_mb" \
+	timeout -k 10 "$timeout" qemu-system-x86_64 -accel "${XMA_QEMU_ACCEL:-tcg}" \
+		-cpu "${XMA_QEMU_CPU:-max}" -m "$host_mb" \
 		-smp "$cpus" -nographic -no-reboot -nodefaults -serial stdio "${machine[@]}" "${qemu_log[@]}" "${icount[@]}" \
 		-kernel "$xen_elf" -append "$xen_cmd" \
 		-initrd "$kernel $linux_cmd,$initramfs" </dev/null >> "$logf" 2>&1 &

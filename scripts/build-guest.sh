@@ -16,7 +16,8 @@
 # debug variant): each is built in a build directory of its own.
 # $XMA_FRAGMENT replaces Kconfig.fragment (a 64-bit 6.12 PV guest) for
 # another kind of guest, e.g. a 32-bit one or an older kernel's options;
-# it too gets a build directory of its own.
+# it too gets a build directory of its own, and so does
+# $XMA_BASE_CONFIG=defconfig (configure-kernel.sh: the realistic one).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -40,6 +41,7 @@ done
 [ -z "${XMA_EXTRA_FRAGMENT:-}" ] || build=$build-$(basename "$XMA_EXTRA_FRAGMENT" .fragment)
 fragment=${XMA_FRAGMENT:-$XMA_TOP/Kconfig.fragment}
 [ -z "${XMA_FRAGMENT:-}" ] || build=$build-$(basename "$XMA_FRAGMENT" .fragment)
+[ "${XMA_BASE_CONFIG:-tinyconfig}" = tinyconfig ] || build=$build-$XMA_BASE_CONFIG
 "$here/configure-kernel.sh" "$tree" "$build" "$fragment" ${XMA_EXTRA_FRAGMENT:+"$XMA_EXTRA_FRAGMENT"}
 log "building kernel in $build"
 "$here/build-kernel.sh" "$tree" "$build"

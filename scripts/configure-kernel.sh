@@ -5,6 +5,9 @@
 # than tinyconfig (3.17) and merge_config.sh get allnoconfig with the
 # fragments as KCONFIG_ALLCONFIG instead.  ARCH follows the fragments:
 # i386 if one turns CONFIG_64BIT off, x86_64 otherwise.
+# $XMA_BASE_CONFIG=defconfig starts from the realistic configuration
+# instead: defconfig and the tree's own xen.config (kernel/configs/ and
+# arch/x86/configs/, what "make xen.config" merges), then the fragments.
 #
 #   configure-kernel.sh TREE BUILD_DIR FRAGMENT...
 #
@@ -30,7 +33,20 @@ mkdir -p "$build"
 tmp=$build/.xma-config
 rm -rf "$tmp"
 mkdir -p "$tmp"
-if [ -f "$tree/scripts/kconfig/merge_config.sh" ] && [ -f "$tree/kernel/configs/tiny.config" ]; then
+base=${XMA_BASE_CONFIG:-tinyconfig}
+if [ "$base" = defconfig ]; then
+	xen_configs=()
+	for f in "$tree/kernel/configs/xen.config" "$tree/arch/x86/configs/xen.config"; do
+		need_file "$f" "the tree's xen.config"
+		xen_configs+=("$f")
+	done
+	make -s -C "$tree" O="$tmp" defconfig >/dev/null
+	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$tmp" "$tmp/.config" \
+		"${xen_configs[@]}" "${frags[@]}" >/dev/null)
+	make -s -C "$tree" O="$tmp" olddefconfig >/dev/null
+elif [ "$base" != tinyconfig ]; then
+	die "XMA_BASE_CONFIG must be tinyconfig or defconfig, not '$base'"
+elif [ -f "$tree/scripts/kconfig/merge_config.sh" ] && [ -f "$tree/kernel/configs/tiny.config" ]; then
 	make -s -C "$tree" O="$tmp" tinyconfig >/dev/null
 	(cd "$tree" && scripts/kconfig/merge_config.sh -m -O "$tmp" "$tmp/.config" "${frags[@]}" >/dev/null)
 	make -s -C "$tree" O="$tmp" olddefconfig >/dev/null

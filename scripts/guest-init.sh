@@ -30,6 +30,8 @@
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
 # (/domu/run-domu.sh) that runs this same init with xma.mode=MODE;
 # xma.domu_timeout=SEC, xma.domu_mem=MB and xma.domu_vcpus=N tune it;
+# xma.domu_pin=0 lets its vCPUs float over every physical CPU (default 1:
+# each on one of its own, see run-domu.sh);
 # xma.domu_xcheck=0|1|2 its cross-check with Xen's page types (default 1,
 # see cross_check).
 
@@ -41,7 +43,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug
 
 mode="test" domu="" domu_timeout=480 domu_mem=384 domu_vcpus=1 plant=1
-xcheck=0 domu_xcheck=1
+xcheck=0 domu_xcheck=1 domu_pin=1
 storm_seconds=60
 # The bench's options, as positional parameters.
 set --
@@ -56,6 +58,7 @@ for arg in $(cat /proc/cmdline); do
 	xma.domu_vcpus=*) domu_vcpus=${arg#xma.domu_vcpus=} ;;
 	xma.xcheck=*) xcheck=${arg#xma.xcheck=} ;;
 	xma.domu_xcheck=*) domu_xcheck=${arg#xma.domu_xcheck=} ;;
+	xma.domu_pin=*) domu_pin=${arg#xma.domu_pin=} ;;
 	xma.storm_seconds=*) storm_seconds=${arg#*=} ;;
 	xma.bench_n=*) set -- "$@" -n "${arg#*=}" ;;
 	xma.bench_rounds=*) set -- "$@" -r "${arg#*=}" ;;
@@ -384,7 +387,7 @@ if [ -n "$domu" ]; then
 	load_kmods
 	if [ -x /domu/run-domu.sh ]; then
 		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
-			"$domu_xcheck"
+			"$domu_xcheck" "$domu_pin"
 	else
 		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"
 	fi

@@ -2,7 +2,7 @@
 # Run in dom0 (busybox sh, called by guest-init.sh): start Xen's toolstack,
 # have xl build one PV domU, relay its console and wait for it.
 #
-#   run-domu.sh MODE TIMEOUT MEM_MB VCPUS [XCHECK]
+#   run-domu.sh MODE TIMEOUT MEM_MB VCPUS [XCHECK [PIN]]
 #
 # The domU boots /domu/bzImage with /domu/initramfs.cpio.gz and
 # xma.mode=MODE (see guest-init.sh), without disk or network.  Output, for
@@ -17,7 +17,7 @@
 # waits for ever.
 
 name=xma-domu
-mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1} xcheck=${5:-1}
+mode=${1:-test} timeout=${2:-480} mem=${3:-384} vcpus=${4:-1} xcheck=${5:-1} pin=${6:-1}
 cfg=/etc/xen/$name.cfg
 xllog=/var/log/xen/xl-$name.log
 conslog=/var/log/xen/console/guest-$name.log
@@ -81,6 +81,7 @@ case "$mode" in test | audit) [ "$xcheck" = 0 ] || xcheck_arg=" xma.xcheck=$xche
 # share physical CPUs with dom0's, or move between them, sees its user
 # space fault now and then (an exec'd process reading its TLS as garbage,
 # a thread writing to an unmapped arena), with the pristine kernel too.
+# PIN 0 leaves them floating over every physical CPU (README: SMP domU).
 ncpus=$(xl info 2>/dev/null | awk '$1 == "nr_cpus" { print $3 }')
 [ -n "$ncpus" ] || finish "toolstack failed: xl info gives no nr_cpus"
 pins=
@@ -101,7 +102,7 @@ extra = "console=hvc0 xma.mode=$mode$xcheck_arg"
 memory = $mem
 vcpus = $vcpus
 maxvcpus = $vcpus
-cpus = [$pins]
+$([ "$pin" = 0 ] || echo "cpus = [$pins]")
 on_poweroff = "destroy"
 on_reboot = "preserve"
 on_crash = "preserve"
