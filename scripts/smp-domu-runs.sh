@@ -7,6 +7,8 @@
 #   float    --domu-float: the domU's vCPUs float over dom0's two CPUs
 #   float-single    float, QEMU's TCG on one host thread (thread=single)
 #   float-nofsgsbase  float, QEMU's CPU without FSGSBASE (max,-fsgsbase)
+#   float-nosvm  float, QEMU's CPU without SVM (max,-svm: Xen then loads a
+#                PV vCPU's segment bases without VMLOAD, svm_load_segs)
 #
 #   smp-domu-runs.sh N GUEST_DIR [VARIANT...]   (default: every variant)
 #
@@ -24,13 +26,13 @@ shift 2
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "N wants a number of runs, not '$runs'"
 need_file "$guest/bzImage" "build it with build-guest.sh"
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(pinned float float-single float-nofsgsbase)
+[ ${#variants[@]} -gt 0 ] || variants=(pinned float float-single float-nofsgsbase float-nosvm)
 dir=$XMA_CACHE/logs/smp
 mkdir -p "$dir"
 declare -A passed
 for v in "${variants[@]}"; do
 	case "$v" in
-	pinned|float|float-single|float-nofsgsbase) passed[$v]=0 ;;
+	pinned|float|float-single|float-nofsgsbase|float-nosvm) passed[$v]=0 ;;
 	*) die "unknown variant '$v'" ;;
 	esac
 done
@@ -44,6 +46,7 @@ for i in $(seq 1 "$runs"); do
 		case "$v" in
 		float-single) envs=("XMA_QEMU_ACCEL=tcg,thread=single") ;;
 		float-nofsgsbase) envs=("XMA_QEMU_CPU=max,-fsgsbase") ;;
+		float-nosvm) envs=("XMA_QEMU_CPU=max,-svm") ;;
 		esac
 		logf=$dir/$v-$i.log
 		t0=$(date +%s)
@@ -54,7 +57,7 @@ for i in $(seq 1 "$runs"); do
 			echo "$v run $i: PASS ($(($(date +%s) - t0)) s)"
 		else
 			echo "$v run $i: FAIL ($(($(date +%s) - t0)) s): $(tr -d '\r' < "${logf%.log}.domu.log" |
-				grep -a -m1 -E 'segfault|general protection|Oops|BUG:|not ok|timeout|result: ' || echo '?')"
+				grep -a -m1 -E 'segfault|general protection|corrupted|Oops|BUG:|^not ok|XMA-DOMU: result: ' || echo '?')"
 		fi
 	done
 done
