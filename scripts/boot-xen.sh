@@ -23,7 +23,8 @@
 # $XMA_KERNEL_ARGS goes on every dom0 command line (e.g. mem=512M, which
 # older kernels need to keep out of the host RAM Xen did not give them).
 # $XMA_QEMU_CPU (default max) is QEMU's -cpu, and $XMA_QEMU_ACCEL (default
-# tcg) its -accel: for experiments, e.g. max,-fsgsbase or tcg,thread=single.
+# tcg) its -accel, and $XMA_XEN_ARGS goes on Xen's command line: for
+# experiments, e.g. max,-fsgsbase, tcg,thread=single, spec-ctrl=eager-fpu.
 # The log ends with a line "XMA-HOST: ..." saying how QEMU ended.  When
 # Xen halts the machine (dom0 shut down through Xen rather than ACPI),
 # QEMU is stopped at once.
@@ -100,7 +101,7 @@ host_mb=$(($(mb "$mem") + $(mb "$domu_mem") + 512))
 # switch to polling later anyway, and its message about that can land in
 # the middle of a line the guest prints (an audit's).
 xen_cmd="console=com1 com1=115200,8n1,0x3f8,0 dom0_mem=$mem,max:$mem dom0_max_vcpus=$vcpus"
-xen_cmd+=" loglvl=all guest_loglvl=all smap=0 smep=0 $xen_args"
+xen_cmd+=" loglvl=all guest_loglvl=all smap=0 smep=0 $xen_args ${XMA_XEN_ARGS:-}"
 linux_cmd="console=hvc0 ${XMA_KERNEL_ARGS:-} $kernel_args"
 
 mkdir -p "$(dirname "$logf")"

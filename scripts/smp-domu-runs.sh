@@ -9,6 +9,10 @@
 #   float-nofsgsbase  float, QEMU's CPU without FSGSBASE (max,-fsgsbase)
 #   float-nosvm  float, QEMU's CPU without SVM (max,-svm: Xen then loads a
 #                PV vCPU's segment bases without VMLOAD, svm_load_segs)
+#   float-eagerfpu  float, Xen switching FPU state eagerly
+#                (spec-ctrl=eager-fpu), not lazily through CR0.TS and #NM
+#   float-noavx  float, QEMU's CPU without AVX (max,-avx,-avx2,...: user
+#                space's string functions then use SSE2)
 #
 #   smp-domu-runs.sh N GUEST_DIR [VARIANT...]   (default: every variant)
 #
@@ -26,13 +30,15 @@ shift 2
 [[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "N wants a number of runs, not '$runs'"
 need_file "$guest/bzImage" "build it with build-guest.sh"
 variants=("$@")
-[ ${#variants[@]} -gt 0 ] || variants=(pinned float float-single float-nofsgsbase float-nosvm)
+[ ${#variants[@]} -gt 0 ] || variants=(pinned float float-single float-nofsgsbase float-nosvm
+	float-eagerfpu float-noavx)
 dir=$XMA_CACHE/logs/smp
 mkdir -p "$dir"
 declare -A passed
 for v in "${variants[@]}"; do
 	case "$v" in
-	pinned|float|float-single|float-nofsgsbase|float-nosvm) passed[$v]=0 ;;
+	pinned|float|float-single|float-nofsgsbase|float-nosvm|float-eagerfpu|float-noavx)
+		passed[$v]=0 ;;
 	*) die "unknown variant '$v'" ;;
 	esac
 done
@@ -47,6 +53,8 @@ for i in $(seq 1 "$runs"); do
 		float-single) envs=("XMA_QEMU_ACCEL=tcg,thread=single") ;;
 		float-nofsgsbase) envs=("XMA_QEMU_CPU=max,-fsgsbase") ;;
 		float-nosvm) envs=("XMA_QEMU_CPU=max,-svm") ;;
+		float-eagerfpu) envs=("XMA_XEN_ARGS=spec-ctrl=eager-fpu") ;;
+		float-noavx) envs=("XMA_QEMU_CPU=max,-avx,-avx2,-fma,-f16c,-avx-vnni") ;;
 		esac
 		logf=$dir/$v-$i.log
 		t0=$(date +%s)
