@@ -16,6 +16,12 @@ build=${1:?usage: build-module.sh BUILD_DIR OUT_DIR [SRC_DIR]}
 out=${2:?usage: build-module.sh BUILD_DIR OUT_DIR [SRC_DIR]}
 src=${3:-$XMA_TOP/module}
 need_file "$src/Kbuild"
+# A kernel built without its modules (XMA_KERNEL_TARGETS=bzImage, the
+# realistic configuration) has only vmlinux.symvers: then that is every
+# symbol an out-of-tree module can use, and modpost reads it by this name.
+if [ ! -e "$build/Module.symvers" ] && [ -e "$build/vmlinux.symvers" ]; then
+	cp "$build/vmlinux.symvers" "$build/Module.symvers"
+fi
 need_file "$build/Module.symvers" "build the kernel first"
 ARCH=$(kernel_arch "$build")
 export ARCH
