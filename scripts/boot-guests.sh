@@ -88,7 +88,8 @@ initramfs=$guest/dom0-initramfs.cpio.gz
 "$here/make-dom0-initramfs.sh" "$initramfs" "$guest/initramfs.cpio.gz" \
 	"$domu_dir/bzImage" "$domu_dir/initramfs.cpio.gz"
 # dom0's vCPUs pinned to physical CPUs 0 and 1, the domU's to CPUs of
-# their own (run-domu.sh pins them to the last ones): see run-domu.sh.
+# their own (run-domu.sh pins them to the last ones; --domu-float: none of
+# their own, not pinned): see run-domu.sh.
 # The lifecycle (run-domu.sh): a local migration holds the domU twice for
 # a while, and its save images, one of them with the balloon 128 MiB above
 # the boot size, live in dom0's RAM (tmpfs): dom0 gets that much more.

@@ -162,8 +162,16 @@ memory_blocks() {
 # balloon_settle: wait (up to 120 s) for the balloon to reach the target
 # dom0 set, onlining each memory block it hotplugs on the way, as udev's
 # rule does on a distribution (the kernel leaves hotplugged memory offline,
-# and the balloon fills it only once it is online).
+# and the balloon fills it only once it is online).  The new target comes
+# through a xenstore watch, the step's word through the console: first
+# the target must have moved from $target_before.
 balloon_settle() {
+	i=0
+	while [ $i -lt 30 ] &&
+	      [ "$(cat "$xen_memory"/target_kb 2>/dev/null)" = "$target_before" ]; do
+		sleep 1
+		i=$((i + 1))
+	done
 	i=0
 	while [ $i -lt 120 ]; do
 		for b in /sys/devices/system/memory/memory[0-9]*/state; do
@@ -334,6 +342,7 @@ lifecycle)
 		n=0
 		boot_blocks=" $(memory_blocks | tr '\n' ' ')"
 		while :; do
+			target_before=$(cat "$xen_memory"/target_kb 2>/dev/null)
 			echo "XMA-LIFECYCLE: ready"
 			step=
 			# shellcheck disable=SC3045 # busybox sh has read -t

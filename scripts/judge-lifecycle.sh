@@ -63,26 +63,41 @@ fi
 if grep '^XMA-DOMU: lifecycle: step [0-9]* migrate: not possible' "$clean" | sed 's/^XMA-DOMU: /not done: /'; then
 	fail=1
 fi
-# The balloon at dom0's target after each of its steps, and after going up,
-# memory the kernel did not boot with, hotplugged and online: not merely
-# pages given back inside the memory it knew at boot.
-while read -r step line; do
+# The balloon at the target dom0 asked for after each of its steps (one
+# balloon line per step), and after going up, memory the kernel did not
+# boot with, hotplugged and online: not merely pages given back inside
+# the memory it knew at boot.
+mem_steps=$(grep -Ec '^XMA-DOMU: lifecycle: step [0-9]+ mem-[a-z]+: exit ' "$clean" || true)
+balloon_lines=$(grep -c '^XMA-LIFECYCLE: balloon: ' "$clean" || true)
+if [ "$mem_steps" != "$balloon_lines" ]; then
+	echo "dom0 did $mem_steps balloon steps, the domU said where its balloon was after $balloon_lines"
+	fail=1
+fi
+while read -r step asked line; do
 	read -r cur target <<< "$(sed -n 's/^current \([0-9]*\) kB, target \([0-9]*\) kB;.*/\1 \2/p' <<< "$line")"
-	if [ -z "$cur" ] || [ "$cur" != "$target" ]; then
-		echo "after $step the balloon is not at its target: $line"
+	if [ -z "$cur" ] || [ "$cur" != "$target" ] || [ "$target" != "$asked" ]; then
+		echo "after $step the balloon is not at the target dom0 asked for ($asked kB): $line"
 		fail=1
 	fi
 	if [ "$step" = mem-up ] && ! grep -Eq 'hotplugged blocks:.* memory[0-9]+:online' <<< "$line"; then
 		echo "after mem-up no memory block was hotplugged and onlined: $line"
 		fail=1
 	fi
-done < <(awk '/^XMA-LIFECYCLE: after mem-/ { step = $3; sub(/:$/, "", step) }
-	/^XMA-LIFECYCLE: balloon: / && step { sub(/^XMA-LIFECYCLE: balloon: /, ""); print step, $0; step = "" }' "$clean")
-if grep -Eq '^XMA-DOMU: lifecycle: step [0-9]+ mem-' "$clean" &&
-   ! grep -q '^XMA-LIFECYCLE: after mem-up: ' "$clean"; then
-	echo "the balloon went up in dom0, the domU never said so"
-	fail=1
-fi
+done < <(awk '/^XMA-DOMU: lifecycle: step [0-9]+ mem-[a-z]+: exit .*, target [0-9]+ kB$/ { asked = $(NF - 1) }
+	/^XMA-LIFECYCLE: after mem-/ { step = $3; sub(/:$/, "", step) }
+	/^XMA-LIFECYCLE: balloon: / && step {
+		sub(/^XMA-LIFECYCLE: balloon: /, ""); print step, (asked == "" ? "?" : asked), $0
+		step = ""; asked = ""
+	}' "$clean")
+# The vCPU steps: the CPUs online after each are what dom0 set.
+while read -r n cpus; do
+	want=0
+	[ "$n" -eq 1 ] || want=0-$((n - 1))
+	if [ "$cpus" != "$want" ]; then
+		echo "after vcpus-$n the domU has CPUs $cpus online, not $want"
+		fail=1
+	fi
+done < <(sed -n 's/^XMA-LIFECYCLE: after vcpus-\([0-9]*\): CPUs online \(.*\)$/\1 \2/p' "$clean")
 dirty=$(awk '/^XMA-STEP-AUDIT-BEGIN /{ inside = 1 } /^XMA-STEP-AUDIT-END/{ inside = 0 }
 	inside && /^result: / && $2 != "clean" { n++ } END { print n + 0 }' "$clean")
 if [ "$dirty" -gt 0 ]; then

@@ -57,6 +57,7 @@ for i in $(seq 1 "$runs"); do
 		float-noavx) envs=("XMA_QEMU_CPU=max,-avx,-avx2,-fma,-f16c,-avx-vnni") ;;
 		esac
 		logf=$dir/$v-$i.log
+		rm -f "$logf" "${logf%.log}".dom0.log "${logf%.log}".domu.log
 		t0=$(date +%s)
 		env "${envs[@]}" "$here/boot-guests.sh" --dom0 audit --domu test --domu-vcpus 2 \
 			"${opts[@]}" --domu-timeout 600 --timeout 1500 "$guest" "$logf" >/dev/null 2>&1 || true

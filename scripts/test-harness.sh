@@ -208,14 +208,21 @@ sed '/^Power down\.$/d; s/^(XEN) Hardware/System halted.\n&/' "$logs/halt-powero
 expect_fail "made-up halt" "$logs/halt.log" "did not power off"
 # A domU's lifecycle (judge-lifecycle.sh): a made-up run that passes, then
 # one fault each: a migration Xen could not do, a balloon short of its
-# target, a way up that hotplugged nothing, a step's audit with a finding,
-# a step with no audit after it.
+# target, a balloon at another target than dom0's, a way up that
+# hotplugged nothing, a vCPU not back, a step's audit with a finding, a
+# step with no audit after it.
 lifecycle_log() {
-	local step=0 s
-	for s in migrate mem-down mem-up; do
+	local step=0 s asked cpus
+	for s in migrate mem-down mem-up vcpus-1 vcpus-2; do
 		step=$((step + 1))
-		echo "XMA-DOMU: lifecycle: step $step $s: exit 0 in 1 s, domain $((step + 1))"
-		echo "XMA-LIFECYCLE: after $s: CPUs online 0-1"
+		asked='' cpus=0-1
+		case "$s" in
+		mem-down) asked=", target 196608 kB" ;;
+		mem-up) asked=", target 393216 kB" ;;
+		vcpus-1) cpus=0 ;;
+		esac
+		echo "XMA-DOMU: lifecycle: step $step $s: exit 0 in 1 s, domain $((step + 1))$asked"
+		echo "XMA-LIFECYCLE: after $s: CPUs online $cpus"
 		case "$s" in
 		mem-down) echo "XMA-LIFECYCLE: balloon: current 196608 kB, target 196608 kB; MemTotal 183808 kB; hotplugged blocks: none" ;;
 		mem-up) echo "XMA-LIFECYCLE: balloon: current 393216 kB, target 393216 kB; MemTotal 380416 kB; hotplugged blocks: memory32:online" ;;
@@ -241,7 +248,15 @@ sed 's/^XMA-DOMU: lifecycle: step 1 migrate: exit 0.*/&\nXMA-DOMU: lifecycle: st
 expect_judged "made-up lifecycle, migration not possible" "$logs/lifecycle-nomigrate.log" "not done: lifecycle: step 1 migrate"
 sed 's/current 196608 kB, target 196608 kB/current 262144 kB, target 196608 kB/' \
 	"$logs/lifecycle.log" > "$logs/lifecycle-short.log"
-expect_judged "made-up lifecycle, balloon short of its target" "$logs/lifecycle-short.log" "after mem-down the balloon is not at its target"
+expect_judged "made-up lifecycle, balloon short of its target" "$logs/lifecycle-short.log" "after mem-down the balloon is not at the target"
+sed 's/mem-down: exit 0 in 1 s, domain 3, target 196608 kB/mem-down: exit 0 in 1 s, domain 3, target 131072 kB/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-other.log"
+expect_judged "made-up lifecycle, balloon at another target than dom0's" "$logs/lifecycle-other.log" "after mem-down the balloon is not at the target dom0 asked for (131072 kB)"
+grep -v '^XMA-LIFECYCLE: balloon: current 196608' "$logs/lifecycle.log" > "$logs/lifecycle-noballoon.log"
+expect_judged "made-up lifecycle, a balloon step the domU said nothing about" "$logs/lifecycle-noballoon.log" "dom0 did 2 balloon steps, the domU said where its balloon was after 1"
+sed 's/^XMA-LIFECYCLE: after vcpus-2: CPUs online 0-1$/XMA-LIFECYCLE: after vcpus-2: CPUs online 0/' \
+	"$logs/lifecycle.log" > "$logs/lifecycle-vcpu.log"
+expect_judged "made-up lifecycle, a vCPU not back" "$logs/lifecycle-vcpu.log" "after vcpus-2 the domU has CPUs 0 online, not 0-1"
 sed 's/hotplugged blocks: memory32:online/hotplugged blocks: none/' \
 	"$logs/lifecycle.log" > "$logs/lifecycle-nohotplug.log"
 expect_judged "made-up lifecycle, nothing hotplugged" "$logs/lifecycle-nohotplug.log" "after mem-up no memory block was hotplugged"
@@ -253,7 +268,7 @@ awk '/^XMA-STEP-AUDIT-BEGIN 2 / { in2 = 1 } in2 && /^result: / { $0 = "result: v
 expect_judged "made-up lifecycle, a finding after a step" "$logs/lifecycle-finding.log" "audits with violations after a step: 1"
 awk '/^XMA-STEP-AUDIT-BEGIN 3 / { skip = 1 } !skip { print } /^XMA-STEP-AUDIT-END/ { skip = 0 }' \
 	"$logs/lifecycle.log" > "$logs/lifecycle-noaudit.log"
-expect_judged "made-up lifecycle, a step with no audit after it" "$logs/lifecycle-noaudit.log" "dom0 did 3 steps, the domU audited after 2"
+expect_judged "made-up lifecycle, a step with no audit after it" "$logs/lifecycle-noaudit.log" "dom0 did 5 steps, the domU audited after 4"
 
 # The storm alone (xma.mode=storm): its clean exit is the pass.
 storm_log() {
