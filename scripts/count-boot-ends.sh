@@ -7,10 +7,11 @@
 #
 #   count-boot-ends.sh N LOG_DIR GUEST_DIR...
 #
-# Per guest, a line "GUEST: N boots: P passed, I int3 Oops, O other Oops
-# or panic, F other failures" and the first line of each failure; the logs of
-# failed boots are kept in LOG_DIR.  Exits 0 when all boots ran (the
-# counts are the result, not a verdict).
+# A line per boot ("GUEST-I: passed", or how it failed with the first line
+# that says so), then per guest "GUEST: N boots: P passed, I int3 Oops, O
+# other Oops or panic, F other failures"; the logs of failed boots are
+# kept in LOG_DIR.  Exits 0 when all boots ran (the counts are the result,
+# not a verdict).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 here=$(dirname "$0")
@@ -39,6 +40,7 @@ for i in $(seq 1 "$boots"); do
 		elif "$here/verdict.sh" --audit-only --tolerate-findings "$logf" >/dev/null 2>&1; then
 			passed[$g]=$((passed[$g] + 1))
 			rm -f "$logf"
+			echo "$tag: passed"
 			continue
 		else
 			others[$g]=$((others[$g] + 1))
