@@ -6,7 +6,7 @@
 # then the whole series: each boots as dom0 and runs the kselftest, and
 # dom0's toolstack starts it as a PV domU of 2 vCPUs, which does the same.
 # The pristine kernel's findings are reported, the series' fail.  Its
-# build is long on 2 cores (bzImage only, no modules): not in the test
+# build is long on 2 cores (bzImage, no modules): not in the test
 # command.
 #
 #   scripts/run-realistic.sh        (XMA_KERNEL, KERNEL_SRC as elsewhere)
