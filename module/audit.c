@@ -265,6 +265,48 @@ static void note_loaded_ldt(void *data)
 #endif
 
 /*
+ * The LDTs of every mm, noted again, for a pass that found a read-only
+ * page with no reason.  A task forked after collect_mms() that installs
+ * an LDT before audit_unowned_pgds() was seen by neither with its LDT
+ * (its mm has a user: its LDT may be replaced at any time, which only
+ * the LDT lock excludes), nor is one installed after that.  A storm of
+ * such tasks puts each new LDT on the page the last one freed, pass after
+ * pass.  Its task can be seen now: a second look at every mm finds it.
+ * Once a pass, and only in a pass that needs it: it costs a look at
+ * every task.
+ */
+void xma_renote_ldts(struct xma_pass *p)
+{
+#ifdef XMA_HAVE_LDT
+	unsigned int i, nr, skipped;
+	struct xma_pgd_desc *pt;
+	struct xma_mm_ref *mms;
+	unsigned long flags;
+
+	if (p->ldts_renoted)
+		return;
+	p->ldts_renoted = true;
+	mms = collect_mms(&nr, &skipped);
+	if (mms) {
+		for (i = 0; i < nr; i++) {
+			note_ldt(p, mms[i].mm);
+			mmput(mms[i].mm);
+		}
+		kvfree(mms);
+	}
+	if (xma_kernel.pgd_list && xma_kernel.pgd_lock) {
+		spin_lock_irqsave(xma_kernel.pgd_lock, flags);
+		list_for_each_entry(pt, xma_kernel.pgd_list, xma_pgd_desc_link)
+			note_ldt_of_unused_mm(p, pt);
+		spin_unlock_irqrestore(xma_kernel.pgd_lock, flags);
+	}
+	on_each_cpu(note_loaded_ldt, p, 1);
+#else
+	p->ldts_renoted = true;
+#endif
+}
+
+/*
  * Walk a tree from its pgd, and the x86_64 user pgd beside it.  A
  * mark-only tree is walked under pgd_lock with interrupts off already.
  */
@@ -705,6 +747,21 @@ static void note_initial_in_use(struct xma_pass *p)
 			__set_bit(i, p->initial_in_use);
 }
 
+/* plant=5: the pass's first look at the tasks misses the writer's mm. */
+static void drop_hidden_mm(struct xma_mm_ref *refs, unsigned int *nr)
+{
+	unsigned int i, out = 0;
+
+	for (i = 0; i < *nr; i++) {
+		if (xma_plant_hides(refs[i].mm)) {
+			mmput(refs[i].mm);
+			continue;
+		}
+		refs[out++] = refs[i];
+	}
+	*nr = out;
+}
+
 static int run_pass(struct xma_pass *p, struct xma_bitmaps *m)
 {
 	u64 start = ktime_get_ns();
@@ -719,6 +776,7 @@ static int run_pass(struct xma_pass *p, struct xma_bitmaps *m)
 	mms = collect_mms(&nr_mms, &skipped);
 	if (!mms)
 		return -ENOMEM;
+	drop_hidden_mm(mms, &nr_mms);
 	p->mms_skipped = skipped;
 
 	ret = walk_kernel_tree(p);

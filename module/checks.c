@@ -277,6 +277,13 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		/* Still read-only now, not just while being unpinned? */
 		if (!xma_linear_pte(pfn, &writable) || writable)
 			continue;
+		/* An LDT the pass missed, of a task forked meanwhile? */
+		if (!p->ldts_renoted) {
+			xma_renote_ldts(p);
+			if (test_bit(pfn, p->ro_known) ||
+			    !xma_linear_pte(pfn, &writable) || writable)
+				continue;
+		}
 		if (xma_ldt_copy(p, pfn)) {
 			p->ldt_copies++;
 			continue;

@@ -52,6 +52,9 @@ static inline bool xma_pfn_has_frame(unsigned long pfn)
 #ifndef READ_ONCE
 #define READ_ONCE(x)	ACCESS_ONCE(x)
 #endif
+#ifndef WRITE_ONCE
+#define WRITE_ONCE(x, val)	(ACCESS_ONCE(x) = (val))
+#endif
 
 /*
  * Pagetable levels.  Before 4.11 there is no p4d level: it is folded into

@@ -18,6 +18,12 @@
  * plant=4: a fresh read-only page holding a copy of the writer's LDT, as
  *    fork makes one for a child: no RO leak, counted as an LDT copy
  *    (audit.c's note_ldt_sum()).  The writer must have an LDT (-ENOENT).
+ * plant=5: each pass's first look at the tasks misses the writer's mm, as
+ *    it misses a task forked just after it.  The writer must have an LDT
+ *    (-ENOENT): a read-only page no first look explains, which the audit
+ *    must still know as an LDT (audit.c's xma_renote_ldts()).  The mm is
+ *    compared, never used: should the writer exit first, an mm that gets
+ *    its address is missed the same way, and only by first looks.
  *
  * Not planted: a writable pagetable page (Xen refuses to map a pinned
  * pagetable page writable, so the guest cannot create one) and a stranded
@@ -51,6 +57,7 @@ static struct page *unpinned_pt;
 static struct page *moving_page;
 static struct page *leaked_pt;
 static struct page *ldt_copy_page;
+static struct mm_struct *hidden_mm;
 
 static int set_linear_ro(struct page *page, bool ro)
 {
@@ -200,6 +207,33 @@ static int plant_ldt_copy(void)
 #endif
 }
 
+static int plant_hidden_mm(void)
+{
+#ifdef XMA_HAVE_LDT
+	struct mm_struct *mm = current->mm;
+	unsigned long size = 0;
+	void *ldt = NULL;
+
+	if (!mm)
+		return -ENOENT;
+	xma_ldt_lock(mm);
+	xma_ldt_get(&mm->context, &ldt, &size);
+	xma_ldt_unlock(mm);
+	if (!ldt || !size)
+		return -ENOENT;
+	WRITE_ONCE(hidden_mm, mm);
+	return 0;
+#else
+	return -ENOENT;
+#endif
+}
+
+/* Is @mm the one plant=5 hides from each pass's first look? */
+bool xma_plant_hides(const struct mm_struct *mm)
+{
+	return mm && READ_ONCE(hidden_mm) == mm;
+}
+
 static void unplant(void)
 {
 	if (planted == 1)
@@ -210,6 +244,8 @@ static void unplant(void)
 		unplant_leak();
 	if (planted == 4)
 		release_ro_page(ldt_copy_page);
+	if (planted == 5)
+		WRITE_ONCE(hidden_mm, NULL);
 	planted = 0;
 }
 
@@ -229,6 +265,8 @@ static int plant(int what)
 		ret = plant_leak();
 	if (what == 4)
 		ret = plant_ldt_copy();
+	if (what == 5)
+		ret = plant_hidden_mm();
 	if (!ret)
 		planted = what;
 	return ret;
@@ -251,9 +289,9 @@ void xma_plant_next_pass(void)
 	mutex_unlock(&plant_lock);
 }
 
-#define XMA_PLANT_MAX	4
+#define XMA_PLANT_MAX	5
 
-/* Strictly "0" to "4" (and a newline), as the settings' values. */
+/* Strictly "0" to "5" (and a newline), as the settings' values. */
 static int plant_set(const char *val, const struct kernel_param *kp)
 {
 	int want, ret = 0;
@@ -290,7 +328,7 @@ static const struct kernel_param_ops plant_ops = {
 	.get = param_get_int,
 };
 module_param_cb(plant, &plant_ops, &planted, 0600);
-MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table, 4 a copy of the writer's LDT");
+MODULE_PARM_DESC(plant, "negative control: 1 a pin mismatch and an RO leak, 2 a moving RO leak, 3 a leaked table, 4 a copy of the writer's LDT, 5 the writer's mm missed by first looks");
 
 /* The end of init: make the plant given at load, if any. */
 int xma_plant_init(void)

@@ -115,6 +115,7 @@ struct xma_pass {
 	u32 ldt_sums[XMA_MAX_LDT_SUMS][2];
 	unsigned int nr_ldt_sums;
 	unsigned int ldt_copies;	/* RO pages known as such a copy */
+	bool ldts_renoted;		/* xma_renote_ldts() ran */
 	unsigned int raced;		/* table unlinked while being judged */
 	unsigned int pt_in_flight;	/* pinned tables no walk found */
 	unsigned int pt_uncovered;	/* tables beyond nr_pfns */
@@ -202,6 +203,7 @@ void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);
 const char *xma_known_ro_reason(unsigned long pfn);
 bool xma_ldt_copy(const struct xma_pass *p, unsigned long pfn);
+void xma_renote_ldts(struct xma_pass *p);
 
 /* listing.c: verbose=2 */
 struct xma_listing *xma_listing_alloc(unsigned int max_tables);
@@ -243,6 +245,7 @@ const char *xma_kind_name(enum xma_kind kind);
 /* plant.c: negative control */
 int xma_plant_init(void);
 void xma_plant_next_pass(void);
+bool xma_plant_hides(const struct mm_struct *mm);
 void xma_plant_exit(void);
 
 #endif /* XEN_MMU_AUDIT_H */

@@ -484,6 +484,38 @@ TEST_F(audit, ldt_copy_known)
 	audit_free(&planted);
 }
 
+/*
+ * plant=5: each pass's first look at the tasks misses this process's mm,
+ * as it misses a task forked just after it that then installs an LDT (a
+ * storm of such tasks puts each new LDT on the page the last one freed,
+ * pass after pass).  Its tree is seen unowned; its LDT page must still be
+ * known as an LDT, not taken for an RO leak.
+ */
+TEST_F(audit, missed_task_ldt_known)
+{
+	struct audit base, planted;
+	int ret;
+
+	ret = install_ldt();
+	if (ret && ldt_unsupported(ret))
+		SKIP(return, "no modify_ldt in this kernel");
+	ASSERT_EQ(0, ret) TH_LOG("modify_ldt: %s", strerror(-ret));
+	ret = plant_from_zero(_metadata, &self->saved,
+			      &self->changes_settings, "5", &base);
+	if (ret == -EINVAL)
+		SKIP(return, "plant=5 refused (EINVAL): a module without it?");
+	ASSERT_EQ(0, ret) TH_LOG("plant=5: %s", strerror(-ret));
+	ASSERT_EQ(0, audit_read(&planted));
+	EXPECT_GE(key_value(planted.text, "mms_unowned"),
+		  key_value(base.text, "mms_unowned") + 1)
+		TH_LOG("plant=5 hid no mm:\n%s", planted.text + 1);
+	expect_same_violations(_metadata, &base, &planted,
+			       "the LDT of a task the first look missed");
+	EXPECT_EQ(0, write_file(PLANT_PARAM, "0"));
+	audit_free(&base);
+	audit_free(&planted);
+}
+
 /* The pfn of the report's first "finding: kind=KIND" line, or -1. */
 static long long finding_pfn(const char *text, const char *kind)
 {
@@ -626,7 +658,7 @@ TEST_F(audit, bad_input_rejected)
 	static const char nul_cmd[] = "limit=5\0junk";
 	/* (sysfs takes a write of 0 bytes as nothing: not a value.) */
 	static const char *const bad_plant[] = {
-		"5", "maybe", "-1", "yes!", "+1", "01", "1 ", " 1", "11",
+		"6", "maybe", "-1", "yes!", "+1", "01", "1 ", " 1", "11",
 		"0x1", "1\n\n", "00", "on",
 	};
 	struct audit *a = &self->a, b = { 0 };
