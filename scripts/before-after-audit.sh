@@ -21,11 +21,7 @@ tree=${1:?usage: before-after-audit.sh TREE LABEL}
 label=${2:?usage: before-after-audit.sh TREE LABEL}
 [[ "$label" =~ ^[A-Za-z0-9_.-]+$ ]] || die "LABEL must be a plain word, not '$label'"
 need_file "$tree/Makefile"
-series=$("$here/series-dir.sh" "$tree")
-need_file "$series/series"
-n=$(series_patches "$series/series" | wc -l)
-[ "$n" -gt 0 ] || die "no patches in $series/series"
-name=$(basename "$tree")
+tree_series "$tree"
 out=$XMA_CACHE/out/$name
 logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name

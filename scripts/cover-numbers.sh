@@ -16,9 +16,7 @@ set -euo pipefail
 here=$(dirname "$0")
 
 tree=$("$here/kernel-tree.sh")
-series=$("$here/series-dir.sh" "$tree")
-n=$(series_patches "$series/series" | wc -l)
-[ "$n" -gt 0 ] || die "no patches in $series/series"
+tree_series "$tree"
 counts=(0)
 [ -z "$(series_patches "$series/prerequisite/series")" ] || counts+=(pre)
 for k in $(seq 1 "$n"); do counts+=("$k"); done

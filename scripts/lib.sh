@@ -123,6 +123,17 @@ series_patches() {
 	done < "$1"
 }
 
+# tree_series TREE: set $name (the tree's directory name), $series (its
+# series directory, series-dir.sh) and $n (how many patches its series
+# file lists); die if it lists none.
+tree_series() {
+	name=$(basename "$1")
+	series=$("$XMA_TOP/scripts/series-dir.sh" "$1") || exit 1
+	need_file "$series/series"
+	n=$(series_patches "$series/series" | wc -l)
+	[ "$n" -gt 0 ] || die "no patches in $series/series: nothing to test on $name"
+}
+
 # The guests a boot judges, from $XMA_GUESTS: dom0, domu or both
 # (default both); anything else is an error.
 guests_setting() {

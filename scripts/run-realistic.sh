@@ -19,9 +19,7 @@ here=$(dirname "$0")
 
 "$here/install-deps.sh"
 tree=$("$here/kernel-tree.sh")
-name=$(basename "$tree")
-series=$("$here/series-dir.sh" "$tree")
-n=$(series_patches "$series/series" | wc -l)
+tree_series "$tree"
 out=$XMA_CACHE/out/$name-defconfig
 logs=$XMA_CACHE/logs/$name
 mkdir -p "$logs"

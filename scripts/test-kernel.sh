@@ -50,15 +50,12 @@ here=$(dirname "$0")
 guests=$(guests_setting)
 start=$(date +%s)
 tree=$("$here/kernel-tree.sh")
-name=$(basename "$tree")
+tree_series "$tree"
 # leg_result WHAT RC: a result of this kernel's, named by kernel and Xen.
 leg_result() {
 	result "$name, Xen $XMA_XEN: $1" "$2"
 }
 
-series=$("$here/series-dir.sh" "$tree")
-n=$(series_patches "$series/series" | wc -l)
-[ "$n" -gt 0 ] || die "no patches in $series/series: nothing to test on $name"
 out=$XMA_CACHE/out/$name
 logs=$XMA_CACHE/logs/$name
 results=$XMA_CACHE/results/$name

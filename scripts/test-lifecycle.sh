@@ -34,9 +34,7 @@ XMA_XEN=${XMA_LIFECYCLE_XEN:-4.17}
 export XMA_XEN
 xen_gz=$("$here/build-xen.sh" --shadow)
 tree=$("$here/kernel-tree.sh")
-name=$(basename "$tree")
-series=$("$here/series-dir.sh" "$tree")
-n=$(series_patches "$series/series" | wc -l)
+tree_series "$tree"
 out=$XMA_CACHE/out/$name-lifecycle
 logs=$XMA_CACHE/logs/$name
 mkdir -p "$logs"

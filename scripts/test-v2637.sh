@@ -29,10 +29,7 @@ if [ $rc -eq 3 ] && [ -z "${XMA_V2637_SRC:-}" ]; then
 	exit 0
 fi
 [ $rc -eq 0 ] || die "the 2.6.37 tree could not be prepared"
-name=$(basename "$tree")
-series=$("$here/series-dir.sh" "$tree")
-n=$(series_patches "$series/series" | wc -l)
-[ "$n" -gt 0 ] || die "no patches in $series/series"
+tree_series "$tree"
 
 failed=0
 for arch in i386 x86_64; do
