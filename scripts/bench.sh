@@ -32,7 +32,7 @@ rounds=${XMA_BENCH_ROUNDS:-5}
 forks=${XMA_BENCH_FORKS:-200}
 mmaps=${XMA_BENCH_MMAPS:-1000}
 for v in boots rounds forks mmaps; do
-	[[ "${!v}" =~ ^[1-9][0-9]*$ ]] || die "XMA_BENCH_${v^^} must be a positive number, not '${!v}'"
+	need_count "${!v}" "XMA_BENCH_${v^^}"
 done
 if ! [[ "$steps" =~ ^[0-9]{1,5}(:[0-9]{1,5})*$ ]] ||
    [ "$(tr : '\n' <<< "$steps" | sort -n | paste -sd:)" != "$steps" ]; then

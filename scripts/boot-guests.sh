@@ -54,9 +54,9 @@ rm -f "$logf" "${logf%.log}".dom0.log "${logf%.log}".domu.log
 mode_re='^[a-z]+$'
 [[ "$dom0_mode" =~ $mode_re ]] || die "--dom0 wants a mode word, not '$dom0_mode'"
 [ -z "$domu_mode" ] || [[ "$domu_mode" =~ $mode_re ]] || die "--domu wants a mode word, not '$domu_mode'"
-[[ "$domu_timeout" =~ ^[1-9][0-9]*$ ]] || die "--domu-timeout wants seconds, not '$domu_timeout'"
-[[ "$domu_mem" =~ ^[1-9][0-9]*$ ]] || die "--domu-mem wants MiB, not '$domu_mem'"
-[[ "$domu_vcpus" =~ ^[1-9][0-9]*$ ]] || die "--domu-vcpus wants a number, not '$domu_vcpus'"
+need_count "$domu_timeout" "--domu-timeout (seconds)"
+need_count "$domu_mem" "--domu-mem (MiB)"
+need_count "$domu_vcpus" "--domu-vcpus"
 need_file "$guest/bzImage" "build it with build-guest.sh"
 need_file "$guest/initramfs.cpio.gz" "build it with build-guest.sh"
 part() {
@@ -80,7 +80,7 @@ domu_dir=${domu_dir:-$guest}
 need_file "$domu_dir/bzImage" "the domU's kernel"
 need_file "$domu_dir/initramfs.cpio.gz" "the domU's initramfs"
 timeout=${timeout:-$((600 + domu_timeout))}
-[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
+need_count "$timeout" "--timeout (seconds)"
 [ "$timeout" -gt $((domu_timeout + 60)) ] ||
 	die "--timeout $timeout leaves dom0 no time around the domU's $domu_timeout s"
 # Made anew for every boot: it holds whichever domU this boot runs.

@@ -58,10 +58,10 @@ need_file "$initramfs"
 need_file "$xen"
 [[ "$mem" =~ ^[0-9]+[MG]$ ]] || die "--mem wants a size like 512M, not '$mem'"
 [[ "$domu_mem" =~ ^[0-9]+[MG]$ ]] || die "--domu-mem wants a size like 384M, not '$domu_mem'"
-[[ "$vcpus" =~ ^[1-9][0-9]*$ ]] || die "--vcpus wants a number, not '$vcpus'"
+need_count "$vcpus" "--vcpus"
 cpus=${cpus:-$vcpus}
-[[ "$cpus" =~ ^[1-9][0-9]*$ ]] || die "--cpus wants a number, not '$cpus'"
-[[ "$timeout" =~ ^[1-9][0-9]*$ ]] || die "--timeout wants seconds, not '$timeout'"
+need_count "$cpus" "--cpus"
+need_count "$timeout" "--timeout (seconds)"
 icount=()
 if [ -n "$icount_shift" ]; then
 	[[ "$icount_shift" =~ ^[0-9]$ ]] || die "--icount wants a shift of 0 to 9, not '$icount_shift'"

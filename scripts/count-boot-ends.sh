@@ -19,7 +19,7 @@ here=$(dirname "$0")
 [ $# -ge 3 ] || die "usage: count-boot-ends.sh N LOG_DIR GUEST_DIR..."
 boots=$1 dir=$2
 shift 2
-[[ "$boots" =~ ^[1-9][0-9]*$ ]] || die "N wants a number of boots, not '$boots'"
+need_count "$boots" "N (boots)"
 mkdir -p "$dir"
 declare -A passed int3 oops others
 for g in "$@"; do

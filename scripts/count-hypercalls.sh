@@ -34,7 +34,7 @@ fields="hypercalls mmu_update_calls mmu_update mmuext_op_calls mmuext_op update_
 echo "patches,boot,${fields// /,},trapped_writes" > "$csv"
 [ $# -gt 0 ] || set -- 0 all
 repeat=${XMA_REPEAT:-2}
-[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || die "XMA_REPEAT must be a number, not '$repeat'"
+need_count "$repeat" "XMA_REPEAT"
 
 for count in "$@"; do
 	out=$XMA_CACHE/out/$name/measure-$count

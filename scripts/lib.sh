@@ -123,6 +123,12 @@ series_patches() {
 	done < "$1"
 }
 
+# need_count VALUE WHAT: die unless VALUE is a positive decimal number
+# (no sign, no leading zero); WHAT names it in the message.
+need_count() {
+	[[ "$1" =~ ^[1-9][0-9]*$ ]] || die "$2 wants a positive number, not '$1'"
+}
+
 # tree_series TREE: set $name (the tree's directory name), $series (its
 # series directory, series-dir.sh) and $n (how many patches its series
 # file lists); die if it lists none.

@@ -27,7 +27,7 @@ here=$(dirname "$0")
 [ $# -ge 2 ] || die "usage: smp-domu-runs.sh N GUEST_DIR [VARIANT...]"
 runs=$1 guest=$2
 shift 2
-[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "N wants a number of runs, not '$runs'"
+need_count "$runs" "N (runs)"
 need_file "$guest/bzImage" "build it with build-guest.sh"
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(pinned float float-single float-nofsgsbase float-nosvm

@@ -17,7 +17,7 @@ here=$(dirname "$0")
 arch=${1:-i386}
 case "$arch" in i386|x86_64) ;; *) die "usage: v2637-storm-control.sh [i386|x86_64]" ;; esac
 runs=${RUNS:-5}
-[[ "$runs" =~ ^[1-9][0-9]*$ ]] || die "RUNS must be a positive number, not '$runs'"
+need_count "$runs" "RUNS"
 tree=$(env -u KERNEL_SRC XMA_KERNEL=2.6.37 "$here/kernel-tree.sh")
 
 # The control tree: the same, but fixup 0002 reverted.
