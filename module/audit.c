@@ -266,16 +266,23 @@ static void note_loaded_ldt(void *data)
 
 /*
  * The LDTs of every mm, noted again, for a pass that found a read-only
- * page with no reason.  A task forked after collect_mms() that installs
- * an LDT before audit_unowned_pgds() was seen by neither with its LDT
- * (its mm has a user: its LDT may be replaced at any time, which only
- * the LDT lock excludes), nor is one installed after that.  A storm of
- * such tasks puts each new LDT on the page the last one freed, pass after
- * pass.  Its task can be seen now: a second look at every mm finds it.
- * Once a pass, and only in a pass that needs it: it costs a look at
- * every task.
+ * page that nothing explains.  A task forked after collect_mms() that
+ * installs an LDT before audit_unowned_pgds() is seen by neither with
+ * its LDT: it is not in the list, and the unowned walk may not read the
+ * LDT of an mm with users (only the LDT lock keeps it from being replaced
+ * and freed).  An LDT installed after audit_unowned_pgds() is not seen
+ * either.  A storm of such tasks puts each new LDT on the page the last
+ * one freed, pass after pass.  Such a task can be seen now.
+ *
+ * This narrows the window to the second look's own length; it does not
+ * close it: a task that shows up after this collect_mms() and installs an
+ * LDT before the caller looks at the page again is still missed, and so
+ * is the LDT of an mm that has users but no task (get_task_mm() holding
+ * it after its task exited).  Each pass needs the page unexplained for an
+ * RO leak to count.  Once a pass, only in a pass that needs it: it costs
+ * a look at every task.  Sleeps.  0, or -ENOMEM.
  */
-void xma_renote_ldts(struct xma_pass *p)
+int xma_renote_ldts(struct xma_pass *p)
 {
 #ifdef XMA_HAVE_LDT
 	unsigned int i, nr, skipped;
@@ -283,17 +290,16 @@ void xma_renote_ldts(struct xma_pass *p)
 	struct xma_mm_ref *mms;
 	unsigned long flags;
 
-	if (p->ldts_renoted)
-		return;
+	might_sleep();
 	p->ldts_renoted = true;
 	mms = collect_mms(&nr, &skipped);
-	if (mms) {
-		for (i = 0; i < nr; i++) {
-			note_ldt(p, mms[i].mm);
-			mmput(mms[i].mm);
-		}
-		kvfree(mms);
+	if (!mms)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++) {
+		note_ldt(p, mms[i].mm);
+		mmput(mms[i].mm);
 	}
+	kvfree(mms);
 	if (xma_kernel.pgd_list && xma_kernel.pgd_lock) {
 		spin_lock_irqsave(xma_kernel.pgd_lock, flags);
 		list_for_each_entry(pt, xma_kernel.pgd_list, xma_pgd_desc_link)
@@ -304,6 +310,7 @@ void xma_renote_ldts(struct xma_pass *p)
 #else
 	p->ldts_renoted = true;
 #endif
+	return 0;
 }
 
 /*
@@ -798,7 +805,9 @@ static int run_pass(struct xma_pass *p, struct xma_bitmaps *m)
 	on_each_cpu(note_loaded_ldt, p, 1);
 #endif
 	xma_check_initial_pt(p);
-	xma_check_ro_leaks(p);
+	ret = xma_check_ro_leaks(p);
+	if (ret)
+		return ret;
 	note_initial_in_use(p);
 	p->duration_ns = ktime_get_ns() - start;
 	return 0;

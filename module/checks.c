@@ -252,11 +252,16 @@ const char *xma_ro_class(const struct xma_pass *p, unsigned long pfn)
 	return "leak";
 }
 
-/* Runs after every tree was walked: needs pt_pages complete. */
-void xma_check_ro_leaks(struct xma_pass *p)
+/*
+ * Runs after every tree was walked: needs pt_pages complete.  May sleep
+ * (a page nothing explains gets a second look at every LDT).  0, or
+ * -ENOMEM when that look could not be taken.
+ */
+int xma_check_ro_leaks(struct xma_pass *p)
 {
 	unsigned long pfn;
 	bool writable;
+	int ret;
 
 	for_each_set_bit(pfn, p->ro_linear, p->nr_pfns) {
 		if (test_bit(pfn, p->pt_pages) || test_bit(pfn, p->ro_known) ||
@@ -277,9 +282,11 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		/* Still read-only now, not just while being unpinned? */
 		if (!xma_linear_pte(pfn, &writable) || writable)
 			continue;
-		/* An LDT the pass missed, of a task forked meanwhile? */
-		if (!p->ldts_renoted) {
-			xma_renote_ldts(p);
+		/* The LDT of a task forked after the first look? */
+		if (!p->ldts_renoted && !xma_ldt_copy(p, pfn)) {
+			ret = xma_renote_ldts(p);
+			if (ret)
+				return ret;
 			if (test_bit(pfn, p->ro_known) ||
 			    !xma_linear_pte(pfn, &writable) || writable)
 				continue;
@@ -291,6 +298,7 @@ void xma_check_ro_leaks(struct xma_pass *p)
 		add_finding(p, XMA_RO_LEAK, XMA_LVL_NONE, pfn, NULL,
 			    ro_leak_reason(pfn));
 	}
+	return 0;
 }
 
 /* What became of the pagetable Xen built for the guest at start of day. */

@@ -21,9 +21,13 @@
  * plant=5: each pass's first look at the tasks misses the writer's mm, as
  *    it misses a task forked just after it.  The writer must have an LDT
  *    (-ENOENT): a read-only page no first look explains, which the audit
- *    must still know as an LDT (audit.c's xma_renote_ldts()).  The mm is
- *    compared, never used: should the writer exit first, an mm that gets
- *    its address is missed the same way, and only by first looks.
+ *    must still know as an LDT (audit.c's xma_renote_ldts()).  The writer
+ *    must be single-threaded (-EBUSY): the mm's tree is walked as an
+ *    unowned one, without its mmap lock, and only the writer, busy in
+ *    the audit, leaves it alone meanwhile.  The mm is held (mmgrab) until
+ *    the plant goes, so that no other mm can take its address.
+ * plant=4 and plant=5 are for run time: at load, the writer is the module
+ *    loader, which has no LDT, and the load fails (-ENOENT).
  *
  * Not planted: a writable pagetable page (Xen refuses to map a pinned
  * pagetable page writable, so the guest cannot create one) and a stranded
@@ -216,11 +220,14 @@ static int plant_hidden_mm(void)
 
 	if (!mm)
 		return -ENOENT;
+	if (get_nr_threads(current) > 1)
+		return -EBUSY;
 	xma_ldt_lock(mm);
 	xma_ldt_get(&mm->context, &ldt, &size);
 	xma_ldt_unlock(mm);
 	if (!ldt || !size)
 		return -ENOENT;
+	mmgrab(mm);
 	WRITE_ONCE(hidden_mm, mm);
 	return 0;
 #else
@@ -231,7 +238,7 @@ static int plant_hidden_mm(void)
 /* Is @mm the one plant=5 hides from each pass's first look? */
 bool xma_plant_hides(const struct mm_struct *mm)
 {
-	return mm && READ_ONCE(hidden_mm) == mm;
+	return READ_ONCE(hidden_mm) == mm;
 }
 
 static void unplant(void)
@@ -244,8 +251,13 @@ static void unplant(void)
 		unplant_leak();
 	if (planted == 4)
 		release_ro_page(ldt_copy_page);
-	if (planted == 5)
+	if (planted == 5) {
+		struct mm_struct *mm = hidden_mm;
+
+		/* A pass that still compares against it holds no reference. */
 		WRITE_ONCE(hidden_mm, NULL);
+		mmdrop(mm);
+	}
 	planted = 0;
 }
 

@@ -189,7 +189,7 @@ void xma_check_root_pinned(struct xma_tree *t, pgd_t *pgd);
 void xma_check_detached_table(struct xma_tree *t, enum xma_level level,
 			      void *table);
 void xma_note_known_ro(struct xma_pass *p, unsigned long pfn);
-void xma_check_ro_leaks(struct xma_pass *p);
+int xma_check_ro_leaks(struct xma_pass *p);
 void xma_check_initial_pt(struct xma_pass *p);
 bool xma_still_unplaced(const struct xma_pass *p, unsigned long pfn);
 bool xma_linear_pte(unsigned long pfn, bool *writable);
@@ -203,7 +203,7 @@ void xma_result_free(struct xma_result *res);
 pgd_t *xma_user_pgd(pgd_t *pgd);
 const char *xma_known_ro_reason(unsigned long pfn);
 bool xma_ldt_copy(const struct xma_pass *p, unsigned long pfn);
-void xma_renote_ldts(struct xma_pass *p);
+int xma_renote_ldts(struct xma_pass *p);
 
 /* listing.c: verbose=2 */
 struct xma_listing *xma_listing_alloc(unsigned int max_tables);
