@@ -12,7 +12,10 @@
 #   bare-single  the same, TCG on one host thread
 #
 #   poke-race.sh N [VARIANT...]   (default: every variant; XMA_POKE_FLIPS
-#                                  flips per boot, default 20000)
+#                                  flips per boot, default 20000;
+#                                  XMA_POKE_GAP_NS: the reader visits the
+#                                  site after a random wait up to that
+#                                  long, default 0: back to back)
 #
 # A line per boot, then per variant "VARIANT: N boots: P passed, I int3
 # Oops, O other failures"; logs of boots that did not pass are kept in
@@ -29,6 +32,8 @@ shift
 need_count "$boots" "N (boots)"
 flips=${XMA_POKE_FLIPS:-20000}
 need_count "$flips" "XMA_POKE_FLIPS"
+gap=${XMA_POKE_GAP_NS:-0}
+[ "$gap" = 0 ] || need_count "$gap" "XMA_POKE_GAP_NS"
 variants=("$@")
 [ ${#variants[@]} -gt 0 ] || variants=(xen-mttcg xen-single bare-mttcg bare-single)
 declare -A passed int3 others
@@ -64,12 +69,15 @@ cat > "$work/stage/init" <<'INIT'
 export PATH=/bin
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
-flips=20000
+flips=20000 gap=0
 for a in $(cat /proc/cmdline); do
-	case "$a" in poke.flips=*) flips=${a#poke.flips=} ;; esac
+	case "$a" in
+	poke.flips=*) flips=${a#poke.flips=} ;;
+	poke.gap_ns=*) gap=${a#poke.gap_ns=} ;;
+	esac
 done
-echo "POKE-RACE: start, $flips flips, CPUs online $(cat /sys/devices/system/cpu/online)"
-insmod /poke_race.ko flips="$flips"
+echo "POKE-RACE: start, $flips flips, gap $gap ns, CPUs online $(cat /sys/devices/system/cpu/online)"
+insmod /poke_race.ko flips="$flips" gap_ns="$gap"
 echo "POKE-RACE: insmod exit $?"
 dmesg | grep 'poke_race:'
 echo "POKE-RACE: end"
@@ -81,7 +89,7 @@ chmod 755 "$work/stage/init"
 
 logs=$XMA_CACHE/logs/poke-race
 mkdir -p "$logs"
-args="poke.flips=$flips panic_on_oops=1"
+args="poke.flips=$flips poke.gap_ns=$gap panic_on_oops=1"
 for i in $(seq 1 "$boots"); do
 	for v in "${variants[@]}"; do
 		logf=$logs/$v-$i.log

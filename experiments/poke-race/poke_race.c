@@ -19,25 +19,42 @@
  * loaded.  Not part of the product: an experiment (scripts/poke-race.sh).
  */
 #include <linux/completion.h>
+#include <linux/delay.h>
 #include <linux/jump_label.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/random.h>
 #include <linux/sched.h>
 
 static unsigned int flips = 20000;
 module_param(flips, uint, 0444);
 MODULE_PARM_DESC(flips, "how many times the key is flipped (default 20000)");
+static unsigned int gap_ns;
+module_param(gap_ns, uint, 0444);
+MODULE_PARM_DESC(gap_ns, "the reader waits up to this long between visits (default 0)");
 
 static DEFINE_STATIC_KEY_FALSE(poke_key);
 static unsigned long loops, loops_on;
 static DECLARE_COMPLETION(writer_done);
 
+/* The patched site, in a function of its own: a small translation. */
+static noinline void visit_site(void)
+{
+	if (static_branch_unlikely(&poke_key))
+		WRITE_ONCE(loops_on, loops_on + 1);
+	WRITE_ONCE(loops, loops + 1);
+}
+
+/*
+ * With @gap_ns, the visits come at random times rather than back to
+ * back, so that a visit can fall anywhere in a flip.
+ */
 static int reader_fn(void *unused)
 {
 	while (!kthread_should_stop()) {
-		if (static_branch_unlikely(&poke_key))
-			WRITE_ONCE(loops_on, loops_on + 1);
-		WRITE_ONCE(loops, loops + 1);
+		visit_site();
+		if (gap_ns)
+			ndelay(get_random_u32() % gap_ns);
 		if (!(loops & 0xfff))
 			cond_resched();
 	}
@@ -86,8 +103,8 @@ static int __init poke_race_init(void)
 	wait_for_completion(&writer_done);
 	kthread_stop(reader);
 	static_branch_disable(&poke_key);
-	pr_info("poke_race: %u flips done, reader on CPU %u ran %lu loops (on %lu)\n",
-		flips, rcpu, READ_ONCE(loops), READ_ONCE(loops_on));
+	pr_info("poke_race: %u flips done, reader on CPU %u ran %lu loops (on %lu), gap %u ns\n",
+		flips, rcpu, READ_ONCE(loops), READ_ONCE(loops_on), gap_ns);
 	return 0;
 }
 
