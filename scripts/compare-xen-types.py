@@ -74,35 +74,59 @@ def fields(line):
     return dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
 
 
+# Every line of the audit's report is "key: value".  A line that is not,
+# or that has one of the listing's keys past its start, had a kernel
+# message land in it on the console: it cannot be trusted, nor can the
+# line it cut.
+REPORT_LINE = re.compile(r"^[a-z0-9_-]+:( |$)")
+LISTING_KEYS = ("listing:", "list_pt:", "list_ro:", "list_unmapped:",
+                "initial_pt_frame:", "finding:", "listing_end:")
+
+
+def garbled(line):
+    return not REPORT_LINE.match(line) or \
+        any(line.find(k, 1) > 0 for k in LISTING_KEYS)
+
+
 def parse_listing(lines):
     g = {"tables": {}, "runs": {}, "initial": {}, "reported": set(),
-         "header": None, "end": False}
+         "header": None, "end": False, "garbled": []}
     for line in lines:
-        key = line.split(":", 1)[0]
-        if key == "listing":
-            g["header"] = fields(line)
-        elif key == "list_pt":
-            # tree= is last and may hold spaces (a comm)
-            head, tree = line.split(" tree=", 1)
-            f = fields(head)
-            g["tables"].setdefault(int(f["pfn"], 16), []).append({
-                "mfn": int(f["mfn"], 16), "level": f["level"],
-                "xen": int(f["xen_type"][1:]), "pinned": f["pinned"] == "1",
-                "tree": tree})
-        elif key in ("list_ro", "list_unmapped"):
-            f = fields(line)
-            first, last = (int(x, 16) for x in f["pfns"].split("-"))
-            what = f.get("reason", "unmapped") if key == "list_ro" else "unmapped"
-            for pfn in range(first, last + 1):
-                g["runs"][pfn] = what
-        elif key == "initial_pt_frame":
-            f = fields(line)
-            g["initial"][int(f["pfn"], 16)] = line.split()[-1]
-        elif key == "finding":
-            g["reported"].add(int(fields(line)["pfn"], 16))
-        elif key == "listing_end":
-            g["end"] = True
+        if garbled(line):
+            g["garbled"].append(line)
+            continue
+        try:
+            parse_listing_line(g, line)
+        except (KeyError, ValueError, IndexError):
+            g["garbled"].append(line)
     return g
+
+
+def parse_listing_line(g, line):
+    key = line.split(":", 1)[0]
+    if key == "listing":
+        g["header"] = fields(line)
+    elif key == "list_pt":
+        # tree= is last and may hold spaces (a comm)
+        head, tree = line.split(" tree=", 1)
+        f = fields(head)
+        g["tables"].setdefault(int(f["pfn"], 16), []).append({
+            "mfn": int(f["mfn"], 16), "level": f["level"],
+            "xen": int(f["xen_type"][1:]), "pinned": f["pinned"] == "1",
+            "tree": tree})
+    elif key in ("list_ro", "list_unmapped"):
+        f = fields(line)
+        first, last = (int(x, 16) for x in f["pfns"].split("-"))
+        what = f.get("reason", "unmapped") if key == "list_ro" else "unmapped"
+        for pfn in range(first, last + 1):
+            g["runs"][pfn] = what
+    elif key == "initial_pt_frame":
+        f = fields(line)
+        g["initial"][int(f["pfn"], 16)] = line.split()[-1]
+    elif key == "finding":
+        g["reported"].add(int(fields(line)["pfn"], 16))
+    elif key == "listing_end":
+        g["end"] = True
 
 
 XEN_LINE = re.compile(r"pfn=0x([0-9a-f]+) ==> mfn=0x([0-9a-f]+) \(type 0x([0-9a-f]+)\)")
@@ -257,6 +281,10 @@ def main(argv):
         problems.append("the listing is cut short")
     elif g["header"].get("lost") != "0":
         problems.append("the listing lost %s entries" % g["header"].get("lost"))
+    if g["garbled"]:
+        problems.append("%d lines of the listing unreadable (a kernel message "
+                        "inside them?), the first: %r" %
+                        (len(g["garbled"]), g["garbled"][0]))
     xen, odd = parse_xen(types)
     if not xen:
         problems.append("Xen typed no frame (the dump failed?)")

@@ -76,6 +76,32 @@ echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
 dmesg -c >/dev/null
 echo 5 > /proc/sys/kernel/printk
 
+# quietly CMD...: CMD with only emergencies on the console.  The host
+# parses what CMD prints field by field, and at level 5 a warning still
+# lands in the middle of a line (a clocksource watchdog's once cut a line
+# of dom0's listing in two).  What the kernel logs meanwhile is printed
+# whole before power-off (print_kernel_log); an oops or a panic raises
+# the console level itself (console_verbose()).
+quietly() {
+	echo 1 > /proc/sys/kernel/printk
+	"$@"
+	quietly_rc=$?
+	echo 5 > /proc/sys/kernel/printk
+	return $quietly_rc
+}
+
+# section NAME WORDS CMD...: CMD's output between "XMA-NAME-BEGIN[ WORDS]"
+# and XMA-NAME-END.
+section() {
+	section_name=$1 section_words=$2
+	shift 2
+	echo "XMA-$section_name-BEGIN${section_words:+ $section_words}"
+	"$@"
+	section_rc=$?
+	echo "XMA-$section_name-END"
+	return $section_rc
+}
+
 print_kernel_log() {
 	echo "XMA-KLOG-BEGIN"
 	dmesg
@@ -90,9 +116,7 @@ load_module() {
 }
 
 print_audit() {
-	echo "XMA-AUDIT-BEGIN"
-	cat /sys/kernel/debug/xen_mmu_audit
-	echo "XMA-AUDIT-END"
+	quietly section AUDIT "" cat /sys/kernel/debug/xen_mmu_audit
 }
 
 run_kselftest() {
@@ -119,9 +143,7 @@ cross_check_round() {
 	# The audit runs at open, in this shell: its own tables are listed,
 	# the cat that prints it is gone before dom0 looks.
 	exec 3< /sys/kernel/debug/xen_mmu_audit
-	echo "XMA-LISTING$1-BEGIN"
-	cat <&3
-	echo "XMA-LISTING$1-END"
+	quietly section "LISTING$1" "" cat <&3
 	exec 3<&-
 	echo verbose=0 > "$ctl"
 	echo "XMA-XCHECK: listed$1"
@@ -227,7 +249,7 @@ dom0_cross_check() {
 	[ -e "$ctl" ] || load_module || return 1
 	echo verbose=3 > "$ctl" || return 1
 	cat /sys/kernel/debug/xen_mmu_audit > /dev/null
-	/usr/sbin/xen-own-types /sys/kernel/debug/xen_mmu_audit
+	quietly /usr/sbin/xen-own-types /sys/kernel/debug/xen_mmu_audit
 	echo verbose=0 > "$ctl"
 }
 
@@ -376,9 +398,7 @@ lifecycle)
 			case "$step" in
 			mem-*) balloon_state ;;
 			esac
-			echo "XMA-STEP-AUDIT-BEGIN $n $step"
-			cat /sys/kernel/debug/xen_mmu_audit
-			echo "XMA-STEP-AUDIT-END"
+			quietly section STEP-AUDIT "$n $step" cat /sys/kernel/debug/xen_mmu_audit
 		done
 		run_kselftest
 	fi
@@ -395,7 +415,8 @@ if [ -n "$domu" ]; then
 	# A distribution kernel has the toolstack's drivers as modules.
 	load_kmods
 	if [ -x /domu/run-domu.sh ]; then
-		/domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
+		# It relays the domU's console, audits and listings too.
+		quietly /domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
 			"$domu_xcheck" "$domu_pin"
 	else
 		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"

@@ -15,6 +15,8 @@
 #   plain ro   an L1 type on a kernel image page               rule 4
 #   planted    the leaked table's in-flight run and finding    rule 2
 #              left out: the audit does not report it
+#   unreadable a kernel message inside a listing line, in a    exit 1
+#              field or before the key (both seen on a console)
 # and the unchanged log must agree (else the controls prove nothing).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -104,6 +106,34 @@ control "plain ro" 4
 sed '/^XMA-LISTING-PLANTED-BEGIN/,/^XMA-LISTING-PLANTED-END/ { /^list_ro: .* reason=in_flight$/d; /^finding: kind=unplaced_pt /d }' \
 	"$tmp/base.log" > "$tmp/bad.log"
 control "planted" 2 --planted
+
+# unreadable NAME: $tmp/bad.log, a listing with a kernel message inside a
+# line, must fail as unreadable (no traceback, no line silently skipped).
+unreadable() {
+	local name=$1 out rc=0
+	if cmp -s "$tmp/base.log" "$tmp/bad.log"; then
+		echo "not ok - $name: the change did not apply (nothing to change in this log)"
+		fails=$((fails + 1))
+		return
+	fi
+	out=$(python3 "$here/compare-xen-types.py" --report-only "$tmp/bad.log" 2>&1) || rc=$?
+	if [ $rc -eq 1 ] && grep -q "^  problem: 1 lines of the listing unreadable" <<< "$out"; then
+		echo "ok - $name: the listing is unreadable, exit 1"
+	else
+		echo "not ok - $name: exit $rc, not for an unreadable listing:"
+		tail -n 3 <<< "$out"
+		fails=$((fails + 1))
+	fi
+}
+
+# As a clocksource watchdog's warning once cut dom0's listing: inside a
+# field, and before a line's key.
+sed "/^XMA-LISTING-BEGIN/,/^XMA-LISTING-END/ s/^\(list_pt: pfn=0x$pte .* xe\)\(n_type=L1\)/\1                \2/" \
+	"$tmp/base.log" > "$tmp/bad.log"
+unreadable "a kernel message inside a field"
+sed "/^XMA-LISTING-BEGIN/,/^XMA-LISTING-END/ s/^\(list_pt: pfn=0x$pgd \)/clocksource: tim\1/" \
+	"$tmp/base.log" > "$tmp/bad.log"
+unreadable "a kernel message before a line's key"
 
 echo "cross-check negative controls: $fails failed"
 [ "$fails" -eq 0 ]
