@@ -76,18 +76,33 @@ echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
 dmesg -c >/dev/null
 echo 5 > /proc/sys/kernel/printk
 
-# quietly CMD...: CMD with only emergencies on the console.  The host
-# parses what CMD prints field by field, and at level 5 a warning still
-# lands in the middle of a line (a clocksource watchdog's once cut a line
-# of dom0's listing in two).  What the kernel logs meanwhile is printed
-# whole before power-off (print_kernel_log); an oops or a panic raises
-# the console level itself (console_verbose()).
-quietly() {
-	echo 1 > /proc/sys/kernel/printk
+# console_level LEVEL CMD...: CMD with only messages more urgent than
+# LEVEL on the console, then level 5 again.  The host parses what CMD
+# prints line by line, and at level 5 a warning still lands in the middle
+# of a line (a clocksource watchdog's once cut a line of dom0's listing in
+# two).  What the kernel logs meanwhile is printed whole before power-off
+# (print_kernel_log); an oops or a panic raises the console level itself
+# (console_verbose()).
+console_level() {
+	echo "$1" > /proc/sys/kernel/printk
+	shift
 	"$@"
-	quietly_rc=$?
+	console_rc=$?
 	echo 5 > /proc/sys/kernel/printk
-	return $quietly_rc
+	return $console_rc
+}
+
+# quietly CMD...: only emergencies, for what prints in a few seconds and
+# is parsed field by field (an audit, a listing).
+quietly() {
+	console_level 1 "$@"
+}
+
+# calmly CMD...: errors and worse, for what runs for minutes (the
+# kselftest, the storm, dom0's run of a domU): a stall or a failure still
+# shows as it happens.
+calmly() {
+	console_level 4 "$@"
 }
 
 # section NAME WORDS CMD...: CMD's output between "XMA-NAME-BEGIN[ WORDS]"
@@ -100,6 +115,14 @@ section() {
 	section_rc=$?
 	echo "XMA-$section_name-END"
 	return $section_rc
+}
+
+# with_exit NAME CMD...: CMD (its stderr too), then "XMA-NAME-EXIT: status".
+with_exit() {
+	with_exit_name=$1
+	shift
+	"$@" 2>&1
+	echo "XMA-$with_exit_name-EXIT: $?"
 }
 
 print_kernel_log() {
@@ -120,10 +143,7 @@ print_audit() {
 }
 
 run_kselftest() {
-	echo "XMA-TAP-BEGIN"
-	/selftests/xen_mmu_audit_test 2>&1
-	echo "XMA-KSFT-EXIT: $?"
-	echo "XMA-TAP-END"
+	calmly section TAP "" with_exit KSFT /selftests/xen_mmu_audit_test
 }
 
 # The cross-check with Xen's page types (xma.xcheck=1, which dom0's
@@ -332,6 +352,8 @@ heavy)
 		echo "XMA-INIT: cannot set panic_on_warn, no heavy run"
 	elif load_module; then
 		print_audit
+		# At level 5: a warning's own lines must reach the console
+		# before panic_on_warn's panic.
 		echo "XMA-TAP-BEGIN"
 		XMA_MODULE=/xen_mmu_audit.ko /selftests/xen_mmu_audit_stress 2>&1
 		echo "XMA-KSFT-EXIT: $?"
@@ -347,17 +369,11 @@ heavy)
 	;;
 bench)
 	if load_module && print_audit; then
-		echo "XMA-BENCH-BEGIN"
-		/selftests/xen_mmu_audit_bench "$@" 2>&1
-		echo "XMA-BENCH-EXIT: $?"
-		echo "XMA-BENCH-END"
+		calmly section BENCH "" with_exit BENCH /selftests/xen_mmu_audit_bench "$@"
 	fi
 	;;
 storm)
-	echo "XMA-STORM-BEGIN"
-	/selftests/xen_mmu_audit_storm "$storm_seconds" 2>&1
-	echo "XMA-STORM-EXIT: $?"
-	echo "XMA-STORM-END"
+	calmly section STORM "" with_exit STORM /selftests/xen_mmu_audit_storm "$storm_seconds"
 	;;
 lifecycle)
 	if load_module && print_audit; then
@@ -416,7 +432,7 @@ if [ -n "$domu" ]; then
 	load_kmods
 	if [ -x /domu/run-domu.sh ]; then
 		# It relays the domU's console, audits and listings too.
-		quietly /domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
+		calmly /domu/run-domu.sh "$domu" "$domu_timeout" "$domu_mem" "$domu_vcpus" \
 			"$domu_xcheck" "$domu_pin"
 	else
 		echo "XMA-DOMU: result: no /domu/run-domu.sh in this initramfs"
