@@ -88,10 +88,18 @@ def garbled(line):
         any(line.find(k, 1) > 0 for k in LISTING_KEYS)
 
 
+# A whole line of Xen's between two of the guest's (the serial line is
+# shared) cut nothing.
+def xen_line(line):
+    return line.startswith("(XEN) ")
+
+
 def parse_listing(lines):
     g = {"tables": {}, "runs": {}, "initial": {}, "reported": set(),
          "header": None, "end": False, "garbled": []}
     for line in lines:
+        if xen_line(line):
+            continue
         if garbled(line):
             g["garbled"].append(line)
             continue

@@ -25,7 +25,7 @@
 #          and restore, migration, balloon, vCPUs: run-domu.sh), print the audit
 #          again (XMA-STEP-AUDIT-BEGIN <n> <step>); at the end, the kselftest
 # Output between XMA-*-BEGIN/END markers is what the host reads; the
-# kernel's messages below KERN_WARNING come last (XMA-KLOG).
+# kernel's log since this init started comes last, whole (XMA-KLOG).
 #
 # In dom0, xma.domu=MODE then starts a PV domU through the toolstack
 # (/domu/run-domu.sh) that runs this same init with xma.mode=MODE;
@@ -71,24 +71,34 @@ echo "XMA-INIT: mode=$mode kernel=$(uname -r) machine=$(uname -m)"
 # This init and the kernel print to one console, where a kernel message
 # can land in the middle of one of our lines (a late mouse probe once split
 # a TAP plan line).  From here on the console gets only warnings and worse,
-# as they happen (a crash stays in view); everything else the kernel logs
-# from now on is printed whole before power-off (print_kernel_log).
+# less while we print (console_level); everything the kernel logs from now
+# on is printed whole before power-off (print_kernel_log), or, if it
+# panics first, by the panic: panic_console_replay (7.x), or panic_print's
+# "all printk messages" (32, since 5.x); 2.6.37 has neither, and shows
+# only what the console did.
 dmesg -c >/dev/null
 echo 5 > /proc/sys/kernel/printk
+if [ -w /sys/module/kernel/parameters/panic_console_replay ]; then
+	echo 1 > /sys/module/kernel/parameters/panic_console_replay
+else
+	echo 32 > /proc/sys/kernel/panic_print 2>/dev/null || true
+fi
 
 # console_level LEVEL CMD...: CMD with only messages more urgent than
-# LEVEL on the console, then level 5 again.  The host parses what CMD
+# LEVEL on the console, then the level it had (not nested: one saved
+# level).  The host parses what CMD
 # prints line by line, and at level 5 a warning still lands in the middle
 # of a line (a clocksource watchdog's once cut a line of dom0's listing in
 # two).  What the kernel logs meanwhile is printed whole before power-off
 # (print_kernel_log); an oops or a panic raises the console level itself
 # (console_verbose()).
 console_level() {
+	read -r console_was _ < /proc/sys/kernel/printk
 	echo "$1" > /proc/sys/kernel/printk
 	shift
 	"$@"
 	console_rc=$?
-	echo 5 > /proc/sys/kernel/printk
+	echo "$console_was" > /proc/sys/kernel/printk
 	return $console_rc
 }
 
@@ -138,8 +148,9 @@ load_module() {
 	fi
 }
 
+# A failed read shows in the section; what follows runs all the same.
 print_audit() {
-	quietly section AUDIT "" cat /sys/kernel/debug/xen_mmu_audit
+	quietly section AUDIT "" cat /sys/kernel/debug/xen_mmu_audit || true
 }
 
 run_kselftest() {
@@ -352,12 +363,8 @@ heavy)
 		echo "XMA-INIT: cannot set panic_on_warn, no heavy run"
 	elif load_module; then
 		print_audit
-		# At level 5: a warning's own lines must reach the console
-		# before panic_on_warn's panic.
-		echo "XMA-TAP-BEGIN"
-		XMA_MODULE=/xen_mmu_audit.ko /selftests/xen_mmu_audit_stress 2>&1
-		echo "XMA-KSFT-EXIT: $?"
-		echo "XMA-TAP-END"
+		export XMA_MODULE=/xen_mmu_audit.ko
+		calmly section TAP "" with_exit KSFT /selftests/xen_mmu_audit_stress
 		if [ -e /sys/kernel/debug/kmemleak ]; then
 			echo scan > /sys/kernel/debug/kmemleak
 			echo scan > /sys/kernel/debug/kmemleak

@@ -139,6 +139,9 @@ relay() {
 # go to the domU's part of the log (XMA-DOMU-XEN| ), for the host.
 xchecked=
 xcheck() {
+	# The domU's whole listing first: the loop relayed only what its
+	# console had then, and Xen's lines must not land inside it.
+	relay
 	domid=$(xl domid "$name" 2>/dev/null)
 	xchecked="$xchecked $1"
 	if ! xl pause "$name"; then

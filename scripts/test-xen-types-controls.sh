@@ -117,7 +117,7 @@ unreadable() {
 		return
 	fi
 	out=$(python3 "$here/compare-xen-types.py" --report-only "$tmp/bad.log" 2>&1) || rc=$?
-	if [ $rc -eq 1 ] && grep -q "^  problem: 1 lines of the listing unreadable" <<< "$out"; then
+	if [ $rc -eq 1 ] && grep -Eq "^  problem: [0-9]+ lines of the listing unreadable" <<< "$out"; then
 		echo "ok - $name: the listing is unreadable, exit 1"
 	else
 		echo "not ok - $name: exit $rc, not for an unreadable listing:"
