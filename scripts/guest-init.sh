@@ -86,12 +86,11 @@ fi
 
 # console_level LEVEL CMD...: CMD with only messages more urgent than
 # LEVEL on the console, then the level it had (not nested: one saved
-# level).  The host parses what CMD
-# prints line by line, and at level 5 a warning still lands in the middle
-# of a line (a clocksource watchdog's once cut a line of dom0's listing in
-# two).  What the kernel logs meanwhile is printed whole before power-off
-# (print_kernel_log); an oops or a panic raises the console level itself
-# (console_verbose()).
+# level).  The host parses what CMD prints line by line, and at level 5 a
+# warning still lands in the middle of a line (a clocksource watchdog's
+# once cut a line of dom0's listing in two).  What the kernel logs
+# meanwhile is printed whole before power-off (print_kernel_log); an oops
+# or a panic raises the console level itself (console_verbose()).
 console_level() {
 	read -r console_was _ < /proc/sys/kernel/printk
 	echo "$1" > /proc/sys/kernel/printk
